@@ -1,0 +1,3 @@
+from dvcrawl.cli import main
+
+main()

@@ -1,0 +1,340 @@
+"""The ``dvcrawl`` command: crawl sites, list them, report on the corpus, manage its schema."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+from urllib.parse import urlsplit
+
+import click
+
+from dvcrawl import __version__
+from dvcrawl.settings import user_agent
+from dvcrawl.sites import SITES, UnknownFamily, UnknownSite, adhoc_profile, get_site
+from dvcrawl.sites.profile import SiteProfile
+from dvcrawl.storage.db import DEFAULT_DATABASE_URL, DatabaseError
+
+DB_OPTION = click.option(
+    "--db",
+    "database_url",
+    envvar="DVCRAWL_DATABASE_URL",
+    default=DEFAULT_DATABASE_URL,
+    show_default=True,
+    help="Database URL (sqlite:///FILE or postgresql://...), or a path to a SQLite file. "
+    "Also read from DVCRAWL_DATABASE_URL.",
+)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"dvcrawl: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dvcrawl")
+def main() -> None:
+    """Archive the news of Vietnam's Party Dân vận commissions.
+
+    dvcrawl walks each site's news listings, extracts every article (date, title, lead,
+    body, captions, byline), and stores the corpus in SQLite (the default) or Postgres.
+    """
+
+
+@main.command()
+@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site.")
+@click.option("--family", help="Platform family of a site that has no profile yet.")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    metavar="URL",
+    help="With --family: a listing URL to start from (repeatable).",
+)
+@click.option("--key", "site_key", help="With --family: the key to store the site under.")
+@DB_OPTION
+@click.option("--full", is_flag=True, help="Walk every listing page and fetch every article again.")
+@click.option(
+    "--stop-after",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Incremental: stop paging a listing after this many consecutive archived articles.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Page at most this many pages of each listing (0: no limit).",
+)
+@click.option(
+    "--replay",
+    "replay_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Answer requests from a recording (a folder with manifest.json) instead of the "
+    "network (repeatable).",
+)
+@click.option(
+    "--contact",
+    envvar="DVCRAWL_CONTACT_URL",
+    default="",
+    help="URL or e-mail put in the User-Agent so site owners can reach you. "
+    "Also read from DVCRAWL_CONTACT_URL.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between requests to one host (default 1, stretched by AutoThrottle).",
+)
+@click.option(
+    "--progress",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds between progress lines on stderr (0: none).",
+)
+@click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set any Scrapy or DVCRAWL_* setting (repeatable).",
+)
+def crawl(
+    sites: Sequence[str],
+    all_sites: bool,
+    family: str | None,
+    start_urls: Sequence[str],
+    site_key: str | None,
+    database_url: str,
+    full: bool,
+    stop_after: int,
+    max_pages: int,
+    replay_paths: Sequence[str],
+    contact: str,
+    delay: float | None,
+    progress: float,
+    verbose: int,
+    overrides: Sequence[str],
+) -> None:
+    """Crawl one site, several, or --all, into the database.
+
+    \b
+    Examples:
+      dvcrawl crawl binh-phuoc
+      dvcrawl crawl --all --db postgresql://localhost/dvcrawl
+      dvcrawl crawl --family nukeviet --start-url https://tinhuy.example.vn/news/
+    """
+    profiles = _profiles(sites, all_sites, family, start_urls, site_key)
+    from dvcrawl.crawling import CrawlOptions, run_crawls
+    from dvcrawl.storage.db import prepare
+
+    try:
+        prepare(database_url)
+    except DatabaseError as exc:
+        fail(str(exc))
+    options = CrawlOptions(
+        database_url=database_url,
+        full=full,
+        stop_after=stop_after,
+        max_pages=max_pages,
+        replay_paths=tuple(replay_paths),
+        user_agent=user_agent(contact),
+        delay=delay,
+        progress=progress,
+        log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
+        overrides=_parse_overrides(overrides),
+    )
+    if not contact and not replay_paths:
+        click.echo(
+            "dvcrawl: note: no --contact given; site owners cannot reach you from the User-Agent",
+            err=True,
+        )
+    results = run_crawls(profiles, options)
+    for result in results:
+        click.echo(result.summary())
+    if any(not result.finished for result in results):
+        sys.exit(1)
+
+
+def _profiles(
+    sites: Sequence[str],
+    all_sites: bool,
+    family: str | None,
+    start_urls: Sequence[str],
+    site_key: str | None,
+) -> list[SiteProfile]:
+    if family or start_urls:
+        if not (family and start_urls):
+            fail("an ad-hoc crawl needs both --family and --start-url", 2)
+        if sites or all_sites:
+            fail("give registered sites or --family/--start-url, not both", 2)
+        for url in start_urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                fail(f"not an http(s) URL: {url!r}", 2)
+        try:
+            return [adhoc_profile(family, list(start_urls), key=site_key)]
+        except (UnknownFamily, ValueError) as exc:
+            fail(str(exc), 2)
+    if all_sites:
+        if sites:
+            fail("give site keys or --all, not both", 2)
+        return list(SITES.values())
+    if not sites:
+        fail("name a site (see `dvcrawl sites`), or use --all or --family/--start-url", 2)
+    try:
+        return [get_site(key) for key in dict.fromkeys(sites)]
+    except UnknownSite as exc:
+        fail(str(exc), 2)
+
+
+def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for override in overrides:
+        name, sep, value = override.partition("=")
+        if not sep or not name.strip():
+            fail(f"-s takes NAME=VALUE, got {override!r}", 2)
+        parsed[name.strip()] = value
+    return parsed
+
+
+@main.command("sites")
+def list_sites() -> None:
+    """List the registered sites with their family and domains."""
+    rows = [
+        (p.key, p.family.name, ", ".join(p.domains), ", ".join(p.former_domains), p.name)
+        for p in SITES.values()
+    ]
+    _table(("KEY", "FAMILY", "DOMAINS", "FORMER", "NAME"), rows)
+
+
+@main.command()
+@DB_OPTION
+@click.option(
+    "--runs",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many recent crawl runs to list.",
+)
+def stats(database_url: str, runs: int) -> None:
+    """Articles per site and the latest crawls."""
+    from dvcrawl.storage.db import prepare, session_factory
+    from dvcrawl.storage.repository import ArchiveRepository
+
+    try:
+        engine = prepare(database_url)
+    except DatabaseError as exc:
+        fail(str(exc))
+    with session_factory(engine)() as session:
+        repository = ArchiveRepository(session)
+        summaries = repository.site_summaries()
+        recent = repository.runs(limit=runs) if runs else []
+        site_rows = [
+            (
+                s.key,
+                s.family,
+                str(s.articles),
+                s.latest_published_at.date().isoformat() if s.latest_published_at else "-",
+                _when(s.last_run.started_at) if s.last_run else "-",
+                (s.last_run.finish_reason or "running") if s.last_run else "-",
+            )
+            for s in summaries
+        ]
+        run_rows = [
+            (
+                str(r.id),
+                r.site_key,
+                r.mode,
+                _when(r.started_at),
+                r.finish_reason or "running",
+                str(r.requests),
+                str(r.listing_pages),
+                str(r.article_pages),
+                str(r.stored),
+                str(r.duplicates),
+                str(sum(r.dropped.values()) - r.duplicates),
+                str(r.errors),
+            )
+            for r in recent
+        ]
+    if not site_rows:
+        click.echo("no site crawled yet")
+        return
+    _table(("SITE", "FAMILY", "ARTICLES", "LATEST", "LAST CRAWL", "RESULT"), site_rows)
+    if run_rows:
+        click.echo()
+        _table(
+            (
+                "RUN",
+                "SITE",
+                "MODE",
+                "STARTED",
+                "RESULT",
+                "REQUESTS",
+                "LISTINGS",
+                "ARTICLES",
+                "STORED",
+                "DUPES",
+                "DROPPED",
+                "ERRORS",
+            ),
+            run_rows,
+        )
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command()
+@DB_OPTION
+def upgrade(database_url: str) -> None:
+    """Create the schema, or upgrade it to this version of dvcrawl."""
+    from dvcrawl.storage import db as storage
+
+    try:
+        engine = storage.get_engine(database_url)
+        before = storage.current_revision(engine)
+        storage.upgrade(engine)
+        after = storage.current_revision(engine)
+    except (DatabaseError, Exception) as exc:
+        fail(f"upgrade failed: {str(exc).splitlines()[0]}")
+    click.echo(f"schema {before or 'none'} -> {after}")
+
+
+@db.command()
+@DB_OPTION
+def current(database_url: str) -> None:
+    """Show the schema version of the database and the one this dvcrawl needs."""
+    from dvcrawl.storage import db as storage
+
+    try:
+        engine = storage.get_engine(database_url)
+        click.echo(f"database: {storage.current_revision(engine) or 'none'}")
+        click.echo(f"needed:   {storage.head_revision(engine)}")
+    except Exception as exc:
+        fail(f"cannot read the schema version: {str(exc).splitlines()[0]}")
+
+
+def _when(value: object) -> str:
+    from datetime import datetime
+
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else "-"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
+    for row in (header, *rows):
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )

@@ -1,0 +1,121 @@
+"""Run crawls of several sites in one process and report how each ended."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from dvcrawl.extensions.crawl_record import outcome_counts
+from dvcrawl.sites.profile import SiteProfile
+from dvcrawl.spiders.articles import ArticlesSpider
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrawlOptions:
+    database_url: str
+    full: bool = False
+    stop_after: int = 10
+    max_pages: int = 0
+    replay_paths: tuple[str, ...] = ()
+    user_agent: str | None = None
+    delay: float | None = None
+    progress: float = 0.0
+    log_level: str = "WARNING"
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    site_key: str
+    run_id: int | None
+    finish_reason: str | None
+    counts: dict[str, Any]
+    failure: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.finish_reason == "finished"
+
+    def summary(self) -> str:
+        if self.failure is not None:
+            return f"{self.site_key}: crawl failed: {self.failure}"
+        c = self.counts
+        dropped = sum(c["dropped"].values()) - c["duplicates"]
+        reasons = ", ".join(
+            f"{name} {n}" for name, n in sorted(c["dropped"].items()) if not name.startswith("Dup")
+        )
+        return (
+            f"{self.site_key}: {c['stored']} stored, {c['duplicates']} duplicate, "
+            f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
+            f"{c['requests']} requests ({c['listing_pages']} listing pages, "
+            f"{c['article_pages']} article pages); crawl run #{self.run_id}, "
+            f"{self.finish_reason or 'not started'}"
+        )
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    settings = Settings()
+    settings.setmodule("dvcrawl.settings", priority="project")
+    values: dict[str, Any] = {
+        "DVCRAWL_DATABASE_URL": options.database_url,
+        "DVCRAWL_FULL": options.full,
+        "DVCRAWL_INCREMENTAL_STOP_AFTER": options.stop_after,
+        "DVCRAWL_MAX_LISTING_PAGES": options.max_pages,
+        "DVCRAWL_PROGRESS_INTERVAL": options.progress,
+        "LOG_LEVEL": options.log_level,
+    }
+    if options.replay_paths:
+        values["DVCRAWL_REPLAY_PATHS"] = list(options.replay_paths)
+    if options.user_agent:
+        values["USER_AGENT"] = options.user_agent
+    if options.delay is not None:
+        values["DOWNLOAD_DELAY"] = options.delay
+        values["AUTOTHROTTLE_START_DELAY"] = options.delay
+    settings.setdict(values, priority="cmdline")
+    settings.setdict(options.overrides, priority="cmdline")
+    return settings
+
+
+def spider_arguments(profile: SiteProfile) -> dict[str, str]:
+    if profile.adhoc:
+        return {
+            "family": profile.family.name,
+            "start_url": ",".join(profile.start_urls),
+            "site_key": profile.key,
+        }
+    return {"site": profile.key}
+
+
+def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[CrawlResult]:
+    """Crawl the sites side by side (each host stays at one connection) and wait for all."""
+    process = AsyncCrawlerProcess(crawl_settings(options))
+    crawls: list[tuple[SiteProfile, Crawler, asyncio.Task[None]]] = []
+    for profile in profiles:
+        crawler = process.create_crawler(ArticlesSpider)
+        task = process.crawl(crawler, **spider_arguments(profile))
+        crawls.append((profile, crawler, task))
+    process.start()
+    return [_result(profile, crawler, task) for profile, crawler, task in crawls]
+
+
+def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) -> CrawlResult:
+    failure = None
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        error = task.exception()
+        failure = f"{type(error).__name__}: {error}"
+    try:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+    except RuntimeError:  # the crawl failed before its stats existed
+        stats = {}
+    return CrawlResult(
+        site_key=profile.key,
+        run_id=stats.get("dvcrawl/crawl_run_id"),
+        finish_reason=stats.get("finish_reason"),
+        counts=outcome_counts(stats),
+        failure=failure,
+    )

@@ -1,0 +1,1 @@
+"""Scrapy extensions: the crawl record and progress reporting."""

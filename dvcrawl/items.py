@@ -1,0 +1,111 @@
+"""Items produced by the spider: one ``Article`` per article page.
+
+Every field has a default, because item loaders fill fields one at a time; a field
+that the page lacks keeps its empty default and nothing is invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dvcrawl.text.bylines import Byline
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """An image caption as printed under or beside its image."""
+
+    text: str
+    image_url: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"image_url": self.image_url, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document linked from the article (PDF, DOC, XLS …)."""
+
+    url: str
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(kw_only=True)
+class Article:
+    """One news article as extracted from one page.
+
+    Text fields hold the text as published (after cleaning); ``title_key`` and
+    ``content_hash`` are derived by the normalise pipeline for dedupe and search.
+    """
+
+    url: str | None = None
+    """The URL the page was fetched from (after redirects)."""
+    canonical_url: str | None = None
+    """``<link rel=canonical>`` or ``og:url`` when the page gives one, else ``url``."""
+    site_key: str | None = None
+    """Key of the site profile in the registry (``binh-phuoc``), or the host for ad-hoc crawls."""
+    site_article_id: str | None = None
+    """The site's own id of the article, where its URL scheme carries one."""
+    title: str | None = None
+    lead: str | None = None
+    """The sapo: the lead paragraph printed apart from the body."""
+    published_at: datetime | None = None
+    """Publication time, timezone-aware (+07:00). ``None`` when the page states none."""
+    published_raw: str | None = None
+    """The date string exactly as found, for audits and re-parsing."""
+    published_source: str | None = None
+    """Where ``published_raw`` was found: the selector or JSON key that held it."""
+    body: list[str] = field(default_factory=list)
+    """Body paragraphs, without captions, byline and page chrome."""
+    captions: list[Caption] = field(default_factory=list)
+    byline: Byline | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image_urls: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    fetched_at: datetime | None = None
+    """When the page was received, timezone-aware (UTC)."""
+    family: str | None = None
+    """Platform family whose rules parsed the page (``nukeviet``)."""
+    parser_revision: str | None = None
+    """``<family>@<revision>/<site>@<revision>``: which rules produced this row."""
+    title_key: str | None = None
+    body_key: str | None = None
+    content_hash: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict with sorted keys (the form of fixtures' ``expected.json``)."""
+        data: dict[str, object] = {
+            "attachments": [a.to_dict() for a in self.attachments],
+            "body": list(self.body),
+            "byline": self.byline.to_dict() if self.byline else None,
+            "canonical_url": self.canonical_url,
+            "captions": [c.to_dict() for c in self.captions],
+            "category": self.category,
+            "image_urls": list(self.image_urls),
+            "lead": self.lead,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_raw": self.published_raw,
+            "published_source": self.published_source,
+            "site_article_id": self.site_article_id,
+            "site_key": self.site_key,
+            "tags": list(self.tags),
+            "title": self.title,
+            "url": self.url,
+        }
+        return dict(sorted(data.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """What a listing page offers: article links in page order, and the next page."""
+
+    article_urls: tuple[str, ...]
+    next_page: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"article_urls": list(self.article_urls), "next_page": self.next_page}

@@ -1,0 +1,80 @@
+"""Normalise every text field to the stored text layer and derive the dedupe keys."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from dvcrawl.items import Article, Caption
+from dvcrawl.text import Byline, clean_paragraphs, clean_text, text_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+TEXT_FIELDS = ("title", "lead", "category", "published_raw")
+
+
+def normalize_article(article: Article) -> Article:
+    """The article as it will be stored: cleaned text plus ``title_key``, ``body_key`` and hash."""
+    updates: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        value = getattr(article, name)
+        if value is not None:
+            updates[name] = clean_text(value) or None
+    updates["body"] = clean_paragraphs(article.body)
+    updates["tags"] = list(dict.fromkeys(clean_paragraphs(article.tags)))
+    updates["captions"] = [
+        Caption(text=text, image_url=c.image_url)
+        for c in article.captions
+        if (text := clean_text(c.text))
+    ]
+    if article.byline is not None:
+        updates["byline"] = _clean_byline(article.byline)
+    result = replace(article, **updates)
+    result.title_key = text_key(result.title) if result.title else None
+    result.body_key = text_key("\n".join(result.body)) if result.body else None
+    result.content_hash = content_hash(result)
+    return result
+
+
+def content_hash(article: Article) -> str | None:
+    """SHA-256 of the keyed title and body; byline, source and photo lines are not in them."""
+    if not article.title_key and not article.body_key:
+        return None
+    material = f"{article.title_key or ''}\n{article.body_key or ''}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _clean_byline(byline: Byline) -> Byline:
+    def clean(value: str | None) -> str | None:
+        return (clean_text(value) or None) if value is not None else None
+
+    return replace(
+        byline,
+        raw=clean_text(byline.raw),
+        organisation=clean(byline.organisation),
+        source=clean(byline.source),
+        role=clean(byline.role),
+        photo=clean(byline.photo),
+        qualifier=clean(byline.qualifier),
+    )
+
+
+class NormalizePipeline:
+    """Applies ``normalize_article`` and counts, per field, how often cleaning changed it."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Article) -> Article:
+        normalized = normalize_article(item)
+        for name in (*TEXT_FIELDS, "body"):
+            if getattr(normalized, name) != getattr(item, name):
+                self.stats.inc_value(f"dvcrawl/normalize/changed/{name}")
+        return normalized

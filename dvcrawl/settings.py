@@ -1,0 +1,57 @@
+"""Scrapy settings for dvcrawl. Environment variables are read here and nowhere else.
+
+Polite by default: robots.txt obeyed, one connection per host, a delay between requests
+that AutoThrottle stretches when the server slows down, and a User-Agent that names
+dvcrawl and how to reach whoever runs it.
+"""
+
+import os
+
+from dvcrawl import __version__
+
+BOT_NAME = "dvcrawl"
+SPIDER_MODULES = ["dvcrawl.spiders"]
+NEWSPIDER_MODULE = "dvcrawl.spiders"
+
+DVCRAWL_DATABASE_URL = os.environ.get("DVCRAWL_DATABASE_URL", "sqlite:///dvcrawl.sqlite3")
+DVCRAWL_CONTACT_URL = os.environ.get("DVCRAWL_CONTACT_URL", "")
+DVCRAWL_INCREMENTAL_STOP_AFTER = 10
+DVCRAWL_FULL = False
+DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
+DVCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0: off
+DVCRAWL_REPLAY_PATHS: list[str] = []
+
+
+def user_agent(contact: str) -> str:
+    reach = f"+{contact}" if contact else "contact not configured; set DVCRAWL_CONTACT_URL"
+    return f"dvcrawl/{__version__} (Dân vận news archive crawler; {reach})"
+
+
+USER_AGENT = user_agent(DVCRAWL_CONTACT_URL)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "dvcrawl.pipelines.normalize.NormalizePipeline": 100,
+    "dvcrawl.pipelines.validate.ValidatePipeline": 200,
+    "dvcrawl.pipelines.dedupe.DedupePipeline": 300,
+    "dvcrawl.pipelines.store.StorePipeline": 400,
+}
+
+EXTENSIONS = {
+    "dvcrawl.extensions.crawl_record.CrawlRecorder": 500,
+    "dvcrawl.extensions.progress.ProgressReporter": 510,
+}
+
+ADDONS = {"dvcrawl.replay.ReplayAddon": 0}

@@ -1,0 +1,109 @@
+"""The registry of site profiles and platform families.
+
+Adding a province: write ``dvcrawl/sites/<province>.py`` with one ``PROFILE``, import it
+here and add it to ``register(...)``; then add its fixtures under ``tests/fixtures``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from dvcrawl.sites import binh_phuoc, danvan, tuyengiaodanvan
+from dvcrawl.sites.families import danvan as danvan_family
+from dvcrawl.sites.families import nukeviet as nukeviet_family
+from dvcrawl.sites.families import tuyengiaodanvan as tuyengiaodanvan_family
+from dvcrawl.sites.profile import Family, SiteProfile
+
+
+class UnknownSite(KeyError):
+    """No profile has this key."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownFamily(KeyError):
+    """No platform family has this name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def register(*profiles: SiteProfile) -> dict[str, SiteProfile]:
+    """Index profiles by key; a repeated key or domain is a mistake worth failing on."""
+    sites: dict[str, SiteProfile] = {}
+    owners: dict[str, str] = {}
+    for profile in profiles:
+        if profile.key in sites:
+            raise ValueError(f"duplicate site key {profile.key!r}")
+        for domain in profile.all_domains:
+            if domain in owners:
+                raise ValueError(f"domain {domain!r} is in {owners[domain]!r} and {profile.key!r}")
+            owners[domain] = profile.key
+        sites[profile.key] = profile
+    return sites
+
+
+SITES: dict[str, SiteProfile] = register(
+    danvan.PROFILE,
+    tuyengiaodanvan.PROFILE,
+    binh_phuoc.PROFILE,
+)
+
+FAMILIES: dict[str, Family] = {
+    family.name: family
+    for family in (danvan_family.FAMILY, tuyengiaodanvan_family.FAMILY, nukeviet_family.FAMILY)
+}
+
+
+def get_site(key: str) -> SiteProfile:
+    try:
+        return SITES[key]
+    except KeyError:
+        known = ", ".join(sorted(SITES))
+        raise UnknownSite(f"unknown site {key!r}; known sites: {known}") from None
+
+
+def get_family(name: str) -> Family:
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        known = ", ".join(sorted(FAMILIES))
+        raise UnknownFamily(f"unknown family {name!r}; known families: {known}") from None
+
+
+def site_for_url(url: str) -> SiteProfile | None:
+    """The registered site whose current or former domains serve ``url``."""
+    host = (urlsplit(url).hostname or "").lower()
+    for profile in SITES.values():
+        if any(host == d or host.endswith("." + d) for d in profile.all_domains):
+            return profile
+    return None
+
+
+def adhoc_profile(family_name: str, start_urls: list[str], key: str | None = None) -> SiteProfile:
+    """A profile for a site of a known family that has none yet, built from its start URLs.
+
+    Its key is the host of the first start URL unless given; its domains are the hosts of
+    all start URLs.
+    """
+    family = get_family(family_name)
+    if not start_urls:
+        raise ValueError("an ad-hoc crawl needs at least one start URL")
+    hosts: list[str] = []
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        host = parts.hostname.lower().removeprefix("www.")
+        if host not in hosts:
+            hosts.append(host)
+    return SiteProfile(
+        key=key or hosts[0],
+        name=f"{hosts[0]} (ad hoc, {family.name})",
+        province=None,
+        domains=tuple(hosts),
+        start_urls=tuple(start_urls),
+        family=family,
+        adhoc=True,
+    )

@@ -1,0 +1,1 @@
+"""Platform families: rules shared by every site that runs on one CMS."""

@@ -1,0 +1,52 @@
+"""danvan.vn, the former portal of the central Ban Dân vận (ASP.NET MVC, ``/Home/...`` routes).
+
+Only the text of its pages survives in public copies (sites.md §2.1), so the class names
+below are a reconstruction; the URL scheme, pagination and text layout are evidenced.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
+
+# /Home/<Category>[/<Sub>]/<numeric id>/<Slug>; the case of category slugs varies
+# ("Tin-hoat-dong" beside "cong-tac-dan-van"), so only the id identifies an article.
+ARTICLE_URL = re.compile(r"/Home/(?:[^/?#]+/){1,2}(?P<id>\d+)/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
+
+
+def page_url(first_page: str, number: int) -> str:
+    """Listings page with ``?page=N``; there is no evidenced pager markup to follow."""
+    parts = urlsplit(first_page)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "page"]
+    query.append(("page", str(number)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+FAMILY = Family(
+    name="danvan",
+    description="danvan.vn: ASP.NET portal of the former central Ban Dân vận",
+    article_url=ARTICLE_URL,
+    listing=ListingRules(
+        article_links=(".news-list a::attr(href)", "a::attr(href)"),
+        page_url=page_url,
+    ),
+    article=ArticleRules(
+        title=(".news-detail h1::text", "h1::text"),
+        lead=(".news-detail .news-sapo",),
+        # The "Chủ Nhật, 14/4/2024" line at the top of every page is the site's
+        # "today" widget, not a publication date: only metadata is trusted here.
+        published=(
+            "meta[property='article:published_time']::attr(content)",
+            "[itemprop=datePublished]::attr(content)",
+        ),
+        body=(".news-detail .news-content",),
+        # Pictures sit in their own paragraph or, in older articles, a two-row table;
+        # the caption is the text beside or under the image.
+        figures=("table:has(img)", "p:has(img)", "div:has(> img)"),
+        figure_caption=(),
+        category=(".breadcrumb a:last-child::text",),
+        chrome=("Gửi cho bạn bè", "Các tin khác", "Xem nhiều nhất", "In bài viết"),
+    ),
+)

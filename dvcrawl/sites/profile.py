@@ -1,0 +1,134 @@
+"""The declarative shapes of a site: platform families, listing and article rules, profiles.
+
+A *family* holds the URL scheme and markup rules shared by every site on one CMS; a
+*profile* names one site and overrides only what differs. Selectors are tuples of
+ordered fallbacks: CSS, or XPath when the string starts with ``/``, ``./`` or ``(``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dvcrawl.items import ListingPage
+    from dvcrawl.loaders import ArticleLoader
+    from dvcrawl.parsing.page import Page
+
+Selectors = tuple[str, ...]
+
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "zip", "rar")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ListingRules:
+    """How to read a listing page: which links are articles, and where the next page is.
+
+    ``article_links`` yields candidate hrefs; only those matching the family's
+    ``article_url`` pattern are kept, in page order. Pagination follows ``next_page``
+    when it matches, else builds page N with ``page_url(first_page_url, n)`` for as long
+    as pages keep offering article links. ``extract`` replaces the selectors for sites
+    whose listing is not in the DOM.
+    """
+
+    article_links: Selectors = ("a::attr(href)",)
+    next_page: Selectors = ()
+    page_url: Callable[[str, int], str] | None = None
+    extract: Callable[[Page, SiteProfile], ListingPage] | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ArticleRules:
+    """How to read an article page.
+
+    The body is read from the first ``body`` container after removing ``drop`` and
+    ``figures`` nodes; ``figures`` are read first, as captions with their image. Trailing
+    paragraphs that split as bylines leave the body. ``chrome`` lists paragraph texts
+    that are page furniture wherever they appear. ``extract`` runs first and may fill
+    any field from data the DOM does not show (embedded JSON); selectors then fill only
+    the fields it left empty.
+    """
+
+    title: Selectors
+    lead: Selectors = ()
+    published: Selectors = (
+        "meta[property='article:published_time']::attr(content)",
+        "[itemprop=datePublished]::attr(content)",
+        "[itemprop=datePublished]::attr(datetime)",
+        "time[datetime]::attr(datetime)",
+    )
+    body: Selectors = ()
+    drop: Selectors = ("script", "style", "noscript", "iframe", "form", "button")
+    figures: Selectors = ("figure",)
+    figure_caption: Selectors = ("figcaption",)
+    byline: Selectors = ()
+    source: Selectors = ()
+    category: Selectors = ()
+    tags: Selectors = ("meta[property='article:tag']::attr(content)",)
+    canonical: Selectors = (
+        "link[rel=canonical]::attr(href)",
+        "meta[property='og:url']::attr(content)",
+    )
+    chrome: tuple[str, ...] = ()
+    attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
+    extract: Callable[[ArticleLoader, Page, SiteProfile], None] | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Family:
+    """A platform family: the URL scheme and markup shared by every site on one CMS."""
+
+    name: str
+    description: str
+    article_url: re.Pattern[str]
+    """Matches article URLs (path and query); the group ``id`` is the site's article id."""
+    listing: ListingRules
+    article: ArticleRules
+    revision: int = 1
+    """Bump when the rules change what they extract, so rows can be traced to rules."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SiteProfile:
+    """One site: who it is, where it lives, where its listings start, and its family."""
+
+    key: str
+    name: str
+    province: str | None
+    domains: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    family: Family
+    former_domains: tuple[str, ...] = ()
+    listing: ListingRules | None = None
+    article: ArticleRules | None = None
+    revision: int = 1
+    download_delay: float | None = None
+    adhoc: bool = False
+    notes: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def listing_rules(self) -> ListingRules:
+        return self.listing or self.family.listing
+
+    @property
+    def article_rules(self) -> ArticleRules:
+        return self.article or self.family.article
+
+    @property
+    def all_domains(self) -> tuple[str, ...]:
+        return self.domains + self.former_domains
+
+    @property
+    def parser_revision(self) -> str:
+        return f"{self.family.name}@{self.family.revision}/{self.key}@{self.revision}"
+
+    def article_id(self, url: str) -> str | None:
+        """The site's own article id in ``url``, or ``None`` if the URL is no article."""
+        match = self.family.article_url.search(url)
+        return match.group("id") if match and "id" in match.groupdict() else None
+
+    def is_article_url(self, url: str) -> bool:
+        return self.family.article_url.search(url) is not None

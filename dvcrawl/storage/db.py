@@ -1,0 +1,118 @@
+"""Engines and schema: SQLite by default, Postgres by URL; the schema comes from Alembic."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DATABASE_URL = "sqlite:///dvcrawl.sqlite3"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used: bad URL, unreachable server, or a schema to upgrade."""
+
+
+def normalize_url(url: str) -> str:
+    """Accept a bare file path for SQLite and ``postgresql://`` for psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@functools.cache
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process; SQLite gets WAL, foreign keys and a busy timeout."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise DatabaseError(f"cannot open database {url}: folder {folder} does not exist")
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ImportError, ArgumentError) as exc:
+        raise DatabaseError(f"cannot use database {url}: {exc}") from exc
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    location = resources.files("dvcrawl.storage") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def prepare(url: str) -> Engine:
+    """An engine on a usable database: a new, empty one gets the schema created.
+
+    A database written by an older dvcrawl is not changed behind the archivist's back:
+    it raises, asking for ``dvcrawl db upgrade``.
+    """
+    engine = get_engine(url)
+    try:
+        current = current_revision(engine)
+        if current is None:
+            if inspect(engine).get_table_names():
+                raise DatabaseError(
+                    f"{engine.url.render_as_string(hide_password=True)} holds tables but no "
+                    "dvcrawl schema version; refusing to touch it"
+                )
+            upgrade(engine)
+        elif current != head_revision(engine):
+            raise DatabaseError(
+                f"the database is at schema {current}, this dvcrawl needs "
+                f"{head_revision(engine)}: back it up, then run `dvcrawl db upgrade`"
+            )
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(
+            f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}"
+        ) from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database error: {exc}") from exc
+    return engine

@@ -1,0 +1,200 @@
+"""The corpus schema: sites, crawl runs, articles with their captions, authors and attachments.
+
+The schema is created and changed only by the Alembic migrations in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from dvcrawl.storage.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class SiteRecord(Base):
+    """A site as the registry described it when it was last crawled."""
+
+    __tablename__ = "sites"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    province: Mapped[str | None] = mapped_column(String(100))
+    family: Mapped[str] = mapped_column(String(50))
+    domains: Mapped[list[str]]
+    former_domains: Mapped[list[str]]
+    adhoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CrawlRunRecord(Base):
+    """One crawl of one site: when, how it ended, and what came of every page."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    requests: Mapped[int] = mapped_column(default=0)
+    listing_pages: Mapped[int] = mapped_column(default=0)
+    article_pages: Mapped[int] = mapped_column(default=0)
+    stored: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    dropped: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    errors: Mapped[int] = mapped_column(default=0)
+    error_kinds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ArticleRecord(Base):
+    """One stored article; text as published, keys derived for dedupe and search."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("url"),
+        UniqueConstraint("site_key", "site_article_id"),
+        UniqueConstraint("site_key", "content_hash"),
+        Index("ix_articles_site_key_published_at", "site_key", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    site_article_id: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    published_raw: Mapped[str | None] = mapped_column(Text)
+    published_source: Mapped[str | None] = mapped_column(Text)
+    byline_raw: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    byline_role: Mapped[str | None] = mapped_column(Text)
+    photo_credit: Mapped[str | None] = mapped_column(Text)
+    byline_qualifier: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]]
+    image_urls: Mapped[list[str]]
+    family: Mapped[str] = mapped_column(String(50))
+    parser_revision: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str | None] = mapped_column(Text)
+    body_key: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime]
+    stored_at: Mapped[datetime]
+
+    captions: Mapped[list[CaptionRecord]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="CaptionRecord.position"
+    )
+    authors: Mapped[list[AuthorRecord]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="AuthorRecord.position"
+    )
+    attachments: Mapped[list[AttachmentRecord]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by="AttachmentRecord.position",
+    )
+
+
+class CaptionRecord(Base):
+    __tablename__ = "captions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[ArticleRecord] = relationship(back_populates="captions")
+
+
+class AuthorRecord(Base):
+    """A person (or an anonymous marker such as PV) named in an article's byline."""
+
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    article: Mapped[ArticleRecord] = relationship(back_populates="authors")
+
+
+class AttachmentRecord(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[ArticleRecord] = relationship(back_populates="attachments")
+
+
+class PageVisitRecord(Base):
+    """What came of an article URL the last time it was fetched.
+
+    Incremental crawls skip URLs with a final outcome: stored, duplicate of a stored
+    article, or not an article. Transient failures (5xx, timeouts) are not recorded as
+    final, so the next crawl tries them again.
+    """
+
+    __tablename__ = "page_visits"
+    __table_args__ = (UniqueConstraint("site_key", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    url: Mapped[str] = mapped_column(Text)
+    site_article_id: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]

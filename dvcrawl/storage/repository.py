@@ -1,0 +1,250 @@
+"""The one place that reads and writes the corpus; callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from dvcrawl.items import Article
+from dvcrawl.sites.profile import SiteProfile
+from dvcrawl.storage.models import (
+    ArticleRecord,
+    AttachmentRecord,
+    AuthorRecord,
+    CaptionRecord,
+    CrawlRunRecord,
+    PageVisitRecord,
+    SiteRecord,
+)
+
+STORED = "stored"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSummary:
+    key: str
+    name: str
+    family: str
+    articles: int
+    latest_published_at: datetime | None
+    last_run: CrawlRunRecord | None
+
+
+class ArchiveRepository:
+    """Reads and writes sites, crawl runs, articles and page visits in one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # sites ------------------------------------------------------------------
+
+    def save_site(self, profile: SiteProfile) -> None:
+        record = self.session.get(SiteRecord, profile.key)
+        now = utcnow()
+        if record is None:
+            record = SiteRecord(key=profile.key, first_seen_at=now)
+            self.session.add(record)
+        record.name = profile.name
+        record.province = profile.province
+        record.family = profile.family.name
+        record.domains = list(profile.domains)
+        record.former_domains = list(profile.former_domains)
+        record.adhoc = profile.adhoc
+        record.updated_at = now
+        self.session.flush()
+
+    # crawl runs ---------------------------------------------------------------
+
+    def start_run(self, site_key: str, mode: str) -> int:
+        run = CrawlRunRecord(site_key=site_key, mode=mode, started_at=utcnow())
+        self.session.add(run)
+        self.session.flush()
+        return run.id
+
+    def finish_run(self, run_id: int, **outcome: Any) -> None:
+        run = self.session.get_one(CrawlRunRecord, run_id)
+        run.finished_at = utcnow()
+        for name, value in outcome.items():
+            setattr(run, name, value)
+
+    def get_run(self, run_id: int) -> CrawlRunRecord | None:
+        return self.session.get(CrawlRunRecord, run_id)
+
+    def runs(self, site_key: str | None = None, limit: int = 20) -> Sequence[CrawlRunRecord]:
+        query = select(CrawlRunRecord).order_by(CrawlRunRecord.id.desc()).limit(limit)
+        if site_key:
+            query = query.where(CrawlRunRecord.site_key == site_key)
+        return self.session.scalars(query).all()
+
+    # what is known ------------------------------------------------------------
+
+    def is_known(self, site_key: str, url: str, site_article_id: str | None) -> bool:
+        """Whether a listing link needs no fetch: stored, or visited with a final outcome."""
+        article_match = or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url)
+        visit_match = PageVisitRecord.url == url
+        if site_article_id is not None:
+            article_match = or_(article_match, ArticleRecord.site_article_id == site_article_id)
+            visit_match = or_(visit_match, PageVisitRecord.site_article_id == site_article_id)
+        stored = select(ArticleRecord.id).where(ArticleRecord.site_key == site_key, article_match)
+        visited = select(PageVisitRecord.id).where(
+            PageVisitRecord.site_key == site_key, visit_match
+        )
+        return self.session.execute(stored.union_all(visited).limit(1)).first() is not None
+
+    def find_duplicate(self, article: Article) -> tuple[str, int] | None:
+        """Which stored article this one repeats, and by what: url, article id or content."""
+        checks: list[tuple[str, Any]] = [
+            ("url", ArticleRecord.url == article.url),
+            ("url", ArticleRecord.canonical_url == article.canonical_url),
+        ]
+        if article.site_article_id:
+            checks.append(("article_id", ArticleRecord.site_article_id == article.site_article_id))
+        if article.content_hash:
+            checks.append(("content", ArticleRecord.content_hash == article.content_hash))
+        for reason, condition in checks:
+            found = self.session.scalar(
+                select(ArticleRecord.id).where(
+                    ArticleRecord.site_key == article.site_key, condition
+                )
+            )
+            if found is not None:
+                return reason, found
+        return None
+
+    # writing ------------------------------------------------------------------
+
+    def add_article(self, article: Article, crawl_run_id: int | None) -> int:
+        """Insert the article with its captions, authors and attachments; returns its id."""
+        if not (article.url and article.site_key and article.title and article.fetched_at):
+            raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
+        byline = article.byline
+        record = ArticleRecord(
+            site_key=article.site_key,
+            crawl_run_id=crawl_run_id,
+            url=article.url,
+            canonical_url=article.canonical_url or article.url,
+            site_article_id=article.site_article_id,
+            title=article.title,
+            lead=article.lead,
+            body="\n\n".join(article.body),
+            published_at=article.published_at,
+            published_raw=article.published_raw,
+            published_source=article.published_source,
+            byline_raw=byline.raw if byline else None,
+            organisation=byline.organisation if byline else None,
+            source=byline.source if byline else None,
+            byline_role=byline.role if byline else None,
+            photo_credit=byline.photo if byline else None,
+            byline_qualifier=byline.qualifier if byline else None,
+            category=article.category,
+            tags=list(article.tags),
+            image_urls=list(article.image_urls),
+            family=article.family or "",
+            parser_revision=article.parser_revision or "",
+            title_key=article.title_key,
+            body_key=article.body_key,
+            content_hash=article.content_hash,
+            fetched_at=article.fetched_at,
+            stored_at=utcnow(),
+        )
+        record.captions = [
+            CaptionRecord(position=i, text=c.text, image_url=c.image_url)
+            for i, c in enumerate(article.captions)
+        ]
+        record.authors = [
+            AuthorRecord(position=i, name=a.name, title=a.title, anonymous=a.anonymous)
+            for i, a in enumerate(byline.authors if byline else ())
+        ]
+        record.attachments = [
+            AttachmentRecord(position=i, url=a.url, title=a.title)
+            for i, a in enumerate(article.attachments)
+        ]
+        self.session.add(record)
+        self.session.flush()
+        return record.id
+
+    def record_visit(
+        self,
+        *,
+        site_key: str,
+        url: str,
+        site_article_id: str | None,
+        outcome: str,
+        detail: str | None = None,
+        article_id: int | None = None,
+        crawl_run_id: int | None = None,
+    ) -> None:
+        now = utcnow()
+        visit = self.session.scalar(
+            select(PageVisitRecord).where(
+                PageVisitRecord.site_key == site_key, PageVisitRecord.url == url
+            )
+        )
+        if visit is None:
+            visit = PageVisitRecord(site_key=site_key, url=url, first_seen_at=now)
+            self.session.add(visit)
+        visit.site_article_id = site_article_id
+        visit.outcome = outcome
+        visit.detail = detail
+        visit.article_id = article_id
+        visit.crawl_run_id = crawl_run_id
+        visit.last_seen_at = now
+
+    # reading ------------------------------------------------------------------
+
+    def articles(self, site_key: str | None = None) -> Sequence[ArticleRecord]:
+        query = select(ArticleRecord).order_by(ArticleRecord.id)
+        if site_key:
+            query = query.where(ArticleRecord.site_key == site_key)
+        return self.session.scalars(query).all()
+
+    def site_summaries(self) -> list[SiteSummary]:
+        counts = dict(
+            self.session.execute(
+                select(
+                    ArticleRecord.site_key,
+                    func.count(ArticleRecord.id),
+                ).group_by(ArticleRecord.site_key)
+            ).all()
+        )
+        latest = dict(
+            self.session.execute(
+                select(ArticleRecord.site_key, func.max(ArticleRecord.published_at)).group_by(
+                    ArticleRecord.site_key
+                )
+            ).all()
+        )
+        summaries = []
+        for site in self.session.scalars(select(SiteRecord).order_by(SiteRecord.key)):
+            last_run = self.session.scalar(
+                select(CrawlRunRecord)
+                .where(CrawlRunRecord.site_key == site.key)
+                .order_by(CrawlRunRecord.id.desc())
+                .limit(1)
+            )
+            summaries.append(
+                SiteSummary(
+                    key=site.key,
+                    name=site.name,
+                    family=site.family,
+                    articles=counts.get(site.key, 0),
+                    latest_published_at=_aware(latest.get(site.key)),
+                    last_run=last_run,
+                )
+            )
+        return summaries
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

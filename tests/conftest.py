@@ -1,0 +1,188 @@
+"""Shared test helpers: fixture loading and the offline crawl runner."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGE_FIXTURES = FIXTURES / "pages"
+SITE_FIXTURES = FIXTURES / "sites"
+
+
+@dataclass(frozen=True)
+class PageFixture:
+    name: str
+    path: Path
+    meta: dict[str, Any]
+    expected: dict[str, Any]
+
+    @property
+    def body(self) -> bytes:
+        return (self.path / "page.html").read_bytes()
+
+
+def page_fixtures() -> list[PageFixture]:
+    fixtures = []
+    for meta_path in sorted(PAGE_FIXTURES.glob("*/*/meta.json")):
+        folder = meta_path.parent
+        fixtures.append(
+            PageFixture(
+                name=f"{folder.parent.name}/{folder.name}",
+                path=folder,
+                meta=json.loads(meta_path.read_text(encoding="utf-8")),
+                expected=json.loads((folder / "expected.json").read_text(encoding="utf-8")),
+            )
+        )
+    return fixtures
+
+
+def extract(fixture: PageFixture) -> dict[str, Any]:
+    """Run the real parsers (and, for articles, the normalise step) on a page fixture."""
+    from dvcrawl.parsing import parse_article, parse_listing
+    from dvcrawl.parsing.page import Page
+    from dvcrawl.pipelines.normalize import normalize_article
+    from dvcrawl.sites import get_site
+
+    meta = fixture.meta
+    page = Page.from_bytes(
+        meta["url"],
+        fixture.body,
+        headers=meta.get("headers", {}),
+        status=meta.get("status", 200),
+        fetched_at=datetime.fromisoformat(meta["fetched_at"]),
+    )
+    profile = get_site(meta["site"])
+    if meta["kind"] == "listing":
+        return parse_listing(page, profile).to_dict()
+    return normalize_article(parse_article(page, profile)).to_dict()
+
+
+def site_fixtures() -> list[Path]:
+    return sorted(p.parent for p in SITE_FIXTURES.glob("*/manifest.json"))
+
+
+def run_dvcrawl(*args: str, cwd: Path | None = None, timeout: float = 300) -> Any:
+    """Run the real ``dvcrawl`` command in a subprocess (a Scrapy reactor runs once per process)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "dvcrawl", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        check=False,
+    )
+
+
+class ManifestServer:
+    """Serves a recorded site over real HTTP on 127.0.0.1, matching requests by path and query."""
+
+    def __init__(self, manifest_dir: Path) -> None:
+        import http.server
+        import threading
+        from urllib.parse import urlsplit
+
+        from w3lib.url import canonicalize_url
+
+        data = json.loads((manifest_dir / "manifest.json").read_text(encoding="utf-8"))
+        routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        for entry in data["responses"]:
+            parts = urlsplit(entry["url"])
+            key = canonicalize_url(
+                "http://local" + parts.path + ("?" + parts.query if parts.query else "")
+            )
+            body = (manifest_dir / entry["file"]).read_bytes() if entry.get("file") else b""
+            routes[key] = (entry.get("status", 200), entry.get("headers", {}), body)
+        self.requests: list[str] = []
+        server_requests = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server_requests.append(self.path)
+                status, headers, body = routes.get(
+                    canonicalize_url("http://local" + self.path), (404, {}, b"not recorded")
+                )
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> ManifestServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- databases: SQLite always, Postgres where DVCRAWL_TEST_POSTGRES_URL names a server ----------
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+POSTGRES_URL = os.environ.get("DVCRAWL_TEST_POSTGRES_URL")
+ENGINES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="DVCRAWL_TEST_POSTGRES_URL is not set"),
+    ),
+]
+
+
+def _fresh_postgres_database() -> tuple[str, Any]:
+    """A new, empty database on the test server, and a callable that drops it."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    assert POSTGRES_URL is not None
+    admin_url = make_url(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"dvcrawl_test_{uuid.uuid4().hex[:12]}"
+    conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )
+
+    def drop() -> None:
+        from dvcrawl.storage.db import get_engine
+
+        get_engine(url).dispose()
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    return url, drop
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each engine the machine offers."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+        return
+    url, drop = _fresh_postgres_database()
+    try:
+        yield url
+    finally:
+        drop()

@@ -1,0 +1,172 @@
+"""The repository and schema on every engine: whole articles, known URLs, duplicates, runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from dvcrawl.items import Article, Attachment, Caption
+from dvcrawl.sites import get_site
+from dvcrawl.storage.db import DatabaseError, get_engine, prepare, session_factory
+from dvcrawl.storage.models import ArticleRecord, AuthorRecord, CaptionRecord
+from dvcrawl.storage.repository import ArchiveRepository
+from dvcrawl.text import Author, Byline
+
+VN = timezone(timedelta(hours=7))
+
+
+def make_article(**changes: object) -> Article:
+    article = Article(
+        url="https://tinhuybinhphuoc.vn/news/dan-van/hoi-nghi-1049.html",
+        canonical_url="https://tinhuybinhphuoc.vn/news/dan-van/hoi-nghi-1049.html",
+        site_key="binh-phuoc",
+        site_article_id="1049",
+        title="Hội nghị công tác dân vận",
+        lead="Sáng 19/5, Ban Dân vận Tỉnh ủy tổ chức hội nghị.",
+        published_at=datetime(2024, 5, 19, 8, 53, tzinfo=VN),
+        published_raw="19/05/2024 08:53",
+        body=["Đoạn một.", "Đoạn hai."],
+        captions=[Caption("Quang cảnh hội nghị", "https://tinhuybinhphuoc.vn/uploads/a.jpg")],
+        byline=Byline(
+            raw="ThS. Lê Dũng Toàn, Ban Dân vận Tỉnh ủy",
+            authors=(Author("Lê Dũng Toàn", title="ThS."),),
+            organisation="Ban Dân vận Tỉnh ủy",
+        ),
+        attachments=[Attachment("https://tinhuybinhphuoc.vn/uploads/kh.pdf", "Kế hoạch")],
+        fetched_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
+        family="nukeviet",
+        parser_revision="nukeviet@1/binh-phuoc@1",
+        content_hash="a" * 64,
+    )
+    return replace(article, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def sessions(database_url: str):  # type: ignore[no-untyped-def]
+    engine = prepare(database_url)
+    factory = session_factory(engine)
+    with factory.begin() as session:
+        ArchiveRepository(session).save_site(get_site("binh-phuoc"))
+    return factory
+
+
+def test_article_is_stored_whole_and_reads_back_aware(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        article_id = ArchiveRepository(session).add_article(make_article(), None)
+    with sessions() as session:
+        record = session.get_one(ArticleRecord, article_id)
+        assert record.body == "Đoạn một.\n\nĐoạn hai."
+        assert record.published_at == datetime(2024, 5, 19, 1, 53, tzinfo=UTC)
+        assert record.published_at.utcoffset() == timedelta(0)
+        assert [c.text for c in record.captions] == ["Quang cảnh hội nghị"]
+        assert [(a.name, a.title) for a in record.authors] == [("Lê Dũng Toàn", "ThS.")]
+        assert [a.title for a in record.attachments] == ["Kế hoạch"]
+        assert record.organisation == "Ban Dân vận Tỉnh ủy"
+
+
+def test_a_failed_write_leaves_no_part_of_the_article(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        ArchiveRepository(session).add_article(make_article(), None)
+    clash = make_article(url="https://tinhuybinhphuoc.vn/news/khac/hoi-nghi-1049.html")
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        ArchiveRepository(session).add_article(clash, None)
+    with sessions() as session:
+        assert session.scalar(select(func.count(ArticleRecord.id))) == 1
+        assert session.scalar(select(func.count(CaptionRecord.id))) == 1
+        assert session.scalar(select(func.count(AuthorRecord.id))) == 1
+
+
+def test_naive_datetimes_are_refused(sessions) -> None:  # type: ignore[no-untyped-def]
+    naive = make_article(published_at=datetime(2024, 5, 19, 8, 53))
+    with pytest.raises(StatementError, match="naive datetime"), sessions.begin() as session:
+        ArchiveRepository(session).add_article(naive, None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({}, "url"),
+        ({"url": "https://tinhuybinhphuoc.vn/news/khac/x-1049.html"}, "article_id"),
+        (
+            {"url": "https://tinhuybinhphuoc.vn/news/khac/x-2000.html", "site_article_id": "2000"},
+            "content",
+        ),
+    ],
+)
+def test_duplicates_are_found_by_url_id_and_content(sessions, changes, reason) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        stored_id = ArchiveRepository(session).add_article(make_article(), None)
+    with sessions() as session:
+        if "url" in changes:
+            changes = {**changes, "canonical_url": changes["url"]}
+        found = ArchiveRepository(session).find_duplicate(make_article(**changes))
+    assert found == (reason, stored_id)
+
+
+def test_other_content_on_another_site_is_not_a_duplicate(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        ArchiveRepository(session).add_article(make_article(), None)
+        ArchiveRepository(session).save_site(get_site("danvan"))
+    wire_copy = make_article(
+        site_key="danvan",
+        url="http://danvan.vn/Home/x/1/y",
+        canonical_url="http://danvan.vn/Home/x/1/y",
+        site_article_id="1",
+    )
+    with sessions() as session:
+        assert ArchiveRepository(session).find_duplicate(wire_copy) is None
+
+
+def test_known_urls_cover_stored_articles_and_final_visits(sessions) -> None:  # type: ignore[no-untyped-def]
+    article = make_article()
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        repository.add_article(article, None)
+        repository.record_visit(
+            site_key="binh-phuoc",
+            url="https://tinhuybinhphuoc.vn/news/x/loi-77.html",
+            site_article_id="77",
+            outcome="dropped:MissingTitle",
+        )
+    with sessions() as session:
+        repository = ArchiveRepository(session)
+        assert repository.is_known("binh-phuoc", article.url or "", None)
+        assert repository.is_known("binh-phuoc", "https://other/path", "1049")
+        assert repository.is_known(
+            "binh-phuoc", "https://tinhuybinhphuoc.vn/news/x/loi-77.html", "77"
+        )
+        assert not repository.is_known(
+            "binh-phuoc", "https://tinhuybinhphuoc.vn/news/x/y-5.html", "5"
+        )
+        assert not repository.is_known("danvan", article.url or "", "1049")
+
+
+def test_crawl_runs_are_recorded(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        run_id = ArchiveRepository(session).start_run("binh-phuoc", "incremental")
+    with sessions.begin() as session:
+        ArchiveRepository(session).finish_run(
+            run_id, finish_reason="finished", stored=3, dropped={"MissingTitle": 1}
+        )
+    with sessions() as session:
+        summary = ArchiveRepository(session).site_summaries()
+        run = ArchiveRepository(session).get_run(run_id)
+    assert run is not None
+    assert run.stored == 3
+    assert run.dropped == {"MissingTitle": 1}
+    assert [(s.key, s.articles) for s in summary] == [("binh-phuoc", 0)]
+
+
+def test_an_outdated_schema_is_not_touched_behind_the_archivist(database_url: str) -> None:
+    engine = get_engine(database_url)
+    from dvcrawl.storage.db import upgrade
+
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    with pytest.raises(DatabaseError, match="dvcrawl db upgrade"):
+        prepare(database_url)
