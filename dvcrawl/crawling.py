@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from dvcrawl.extensions.crawl_record import outcome_counts
+from dvcrawl.extensions.crawl_record import layout_alarms, outcome_counts
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.spiders.articles import ArticlesSpider
 
@@ -36,6 +36,7 @@ class CrawlResult:
     finish_reason: str | None
     counts: dict[str, Any]
     failure: str | None = None
+    alarms: tuple[str, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -49,12 +50,13 @@ class CrawlResult:
         reasons = ", ".join(
             f"{name} {n}" for name, n in sorted(c["dropped"].items()) if not name.startswith("Dup")
         )
+        alarms = "".join(f"; LAYOUT ALARM: {alarm}" for alarm in self.alarms)
         return (
             f"{self.site_key}: {c['stored']} stored, {c['duplicates']} duplicate, "
             f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
             f"{c['article_pages']} article pages); crawl run #{self.run_id}, "
-            f"{self.finish_reason or 'not started'}"
+            f"{self.finish_reason or 'not started'}{alarms}"
         )
 
 
@@ -118,4 +120,5 @@ def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) ->
         finish_reason=stats.get("finish_reason"),
         counts=outcome_counts(stats),
         failure=failure,
+        alarms=tuple(layout_alarms(stats)),
     )

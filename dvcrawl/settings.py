@@ -55,3 +55,4 @@ EXTENSIONS = {
 }
 
 ADDONS = {"dvcrawl.replay.ReplayAddon": 0}
+LOG_FORMATTER = "dvcrawl.logformatter.ArchiveLogFormatter"

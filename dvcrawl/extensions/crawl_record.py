@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
@@ -17,7 +18,25 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session, sessionmaker
 
+logger = logging.getLogger(__name__)
+
 DROP_PREFIX = "item_dropped_reasons_count/"
+LAYOUT_DROPS = ("MissingTitle", "MissingBody")
+LAYOUT_ALARM_SHARE = 0.5
+LAYOUT_ALARM_MIN_PAGES = 4
+
+
+def layout_alarms(stats: dict[str, Any]) -> list[str]:
+    """Signs that a site changed its layout: say them loudly rather than store less and less."""
+    counts = outcome_counts(stats)
+    alarms = []
+    if stats.get("dvcrawl/listing/empty_first_page"):
+        alarms.append("a listing's first page offered no article link")
+    invalid = sum(counts["dropped"].get(reason, 0) for reason in LAYOUT_DROPS)
+    pages = counts["article_pages"]
+    if pages >= LAYOUT_ALARM_MIN_PAGES and invalid / pages >= LAYOUT_ALARM_SHARE:
+        alarms.append(f"{invalid} of {pages} article pages had no title or no body")
+    return alarms
 
 
 def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +128,9 @@ class CrawlRecorder:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
+        for alarm in layout_alarms(self.stats.get_stats()):
+            logger.error("%s: has the layout changed? %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
+            self.stats.inc_value("dvcrawl/layout_alarms")
         stats = self.stats.get_stats()
         with self.sessions.begin() as session:
             ArchiveRepository(session).finish_run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from parsel import Selector
@@ -16,8 +17,10 @@ from dvcrawl.parsing.dom import select as select_nodes
 from dvcrawl.parsing.dom import values as selector_values
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page
-from dvcrawl.sites.profile import ArticleRules, SiteProfile
 from dvcrawl.text import Byline, clean_text, parse_datetime, split_byline
+
+if TYPE_CHECKING:
+    from dvcrawl.sites.profile import ArticleRules, SiteProfile
 
 # Field labels that CMSes print before the value ("Tác giả: Lê Dũng Toàn").
 FIELD_LABEL = re.compile(r"^\s*(?:tác giả|nguồn|người viết|người đăng)\s*:\s*", re.IGNORECASE)
@@ -116,11 +119,15 @@ def fill_from_body(
                 remove(node.root)
     chrome = {clean_text(text) for text in rules.chrome}
     texts = [clean_text(text) for text in paragraphs(container)]
-    texts = [text for text in texts if text and text not in chrome]
+    texts = [text for text in texts if text and not _is_chrome(text, chrome, rules)]
     byline = field_byline(page, rules)
     texts, trailing = split_trailing_bylines(texts)
     loader.add_value("byline", byline or trailing)
     loader.add_value("body", texts)
+
+
+def _is_chrome(text: str, chrome: set[str], rules: ArticleRules) -> bool:
+    return text in chrome or any(part in text for part in rules.chrome_contains)
 
 
 def field_byline(page: Page, rules: ArticleRules) -> Byline | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from dvcrawl.sites.profile import Selectors
+if TYPE_CHECKING:
+    from dvcrawl.sites.profile import Selectors
+
 
 BLOCK_TAGS = frozenset(
     [

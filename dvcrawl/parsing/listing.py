@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 from dvcrawl.items import ListingPage
 from dvcrawl.parsing.dom import first_value, values
 from dvcrawl.parsing.page import Page
-from dvcrawl.sites.profile import SiteProfile
+
+if TYPE_CHECKING:
+    from dvcrawl.sites.profile import SiteProfile
 
 
 def parse_listing(page: Page, profile: SiteProfile) -> ListingPage:
@@ -53,3 +56,12 @@ def on_site(url: str, profile: SiteProfile) -> bool:
 
 def same_page(a: str, b: str) -> bool:
     return canonicalize_url(a) == canonicalize_url(b)
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with these query parameters set: replaced where present, else added at the end."""
+    parts = urlsplit(url)
+    names = {name.lower() for name in params}
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in names]
+    query += list(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -48,7 +48,8 @@ class ArticleRules:
     paragraphs that split as bylines leave the body. ``chrome`` lists paragraph texts
     that are page furniture wherever they appear. ``extract`` runs first and may fill
     any field from data the DOM does not show (embedded JSON); selectors then fill only
-    the fields it left empty.
+    the fields it left empty. ``chrome_contains`` drops any paragraph containing one of
+    its strings (copyright and "republish with credit" notices).
     """
 
     title: Selectors
@@ -72,6 +73,7 @@ class ArticleRules:
         "meta[property='og:url']::attr(content)",
     )
     chrome: tuple[str, ...] = ()
+    chrome_contains: tuple[str, ...] = ()
     attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
     extract: Callable[[ArticleLoader, Page, SiteProfile], None] | None = None
 

@@ -7,8 +7,8 @@ below are a reconstruction; the URL scheme, pagination and text layout are evide
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from dvcrawl.parsing.listing import with_query
 from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
 
 # /Home/<Category>[/<Sub>]/<numeric id>/<Slug>; the case of category slugs varies
@@ -18,10 +18,7 @@ ARTICLE_URL = re.compile(r"/Home/(?:[^/?#]+/){1,2}(?P<id>\d+)/[^/?#]+/?(?:[?#]|$
 
 def page_url(first_page: str, number: int) -> str:
     """Listings page with ``?page=N``; there is no evidenced pager markup to follow."""
-    parts = urlsplit(first_page)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "page"]
-    query.append(("page", str(number)))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return with_query(first_page, page=str(number))
 
 
 FAMILY = Family(

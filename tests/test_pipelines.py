@@ -1,0 +1,151 @@
+"""Each pipeline on its own, and the alarms a crawl raises when a site's layout changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import run_dvcrawl
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from dvcrawl.extensions.crawl_record import layout_alarms, outcome_counts
+from dvcrawl.items import Article, Caption
+from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId, DuplicateContent
+from dvcrawl.pipelines.normalize import NormalizePipeline, normalize_article
+from dvcrawl.pipelines.validate import MissingBody, MissingTitle, NaiveDatetime, validate_article
+from dvcrawl.spiders.articles import ArticlesSpider
+from dvcrawl.text import Byline
+
+
+def article(**fields: object) -> Article:
+    values: dict[str, object] = {
+        "url": "http://www.danvan.vn/Home/Dan-van-kheo/1/A",
+        "canonical_url": "http://www.danvan.vn/Home/Dan-van-kheo/1/A",
+        "site_key": "danvan",
+        "site_article_id": "1",
+        "title": "Dân vận khéo",
+        "body": ["Đoạn một."],
+        "fetched_at": datetime(2026, 11, 20, tzinfo=UTC),
+    }
+    values.update(fields)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def test_normalize_cleans_every_text_field_and_keys_the_content() -> None:
+    raw = article(
+        title="Ban\u00a0Dân vận\u200b ",
+        body=["  Đoạn\u00a0một. ", "\u00a0", "Tỉnh\u200b ủy"],
+        captions=[Caption(" Quang cảnh\u00a0hội nghị ", None), Caption("\u200b", None)],
+        byline=Byline(raw=" Lê\u00a0Dũng Toàn "),
+        tags=["dân vận", " dân vận ", ""],
+    )
+    clean = normalize_article(raw)
+    assert clean.title == "Ban Dân vận"
+    assert clean.body == ["Đoạn một.", "Tỉnh ủy"]
+    assert [c.text for c in clean.captions] == ["Quang cảnh hội nghị"]
+    assert clean.byline is not None
+    assert clean.byline.raw == "Lê Dũng Toàn"
+    assert clean.tags == ["dân vận"]
+    assert clean.content_hash is not None
+    assert len(clean.content_hash) == 64
+
+
+def test_tone_style_and_byline_do_not_change_the_content_hash() -> None:
+    modern = normalize_article(article(title="Hòa Bình", body=["Thủy lợi."]))
+    old_style = normalize_article(
+        article(title="Hoà Bình", body=["Thuỷ lợi."], byline=Byline(raw="PV"))
+    )
+    other = normalize_article(article(title="Hòa Bình", body=["Thủy điện."]))
+    assert modern.content_hash == old_style.content_hash
+    assert modern.content_hash != other.content_hash
+
+
+def test_normalize_pipeline_counts_changed_fields() -> None:
+    stats = MemoryStatsCollector(get_crawler(ArticlesSpider))
+    pipeline = NormalizePipeline(stats)
+    pipeline.process_item(article(title="Ban\u00a0Dân vận"))
+    assert stats.get_value("dvcrawl/normalize/changed/title") == 1
+    assert stats.get_value("dvcrawl/normalize/changed/body") is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "drop"),
+    [
+        ({"title": None}, MissingTitle),
+        ({"body": []}, MissingBody),
+        ({"published_at": datetime(2024, 4, 14, 8, 30)}, NaiveDatetime),  # noqa: DTZ001
+    ],
+    ids=["no title", "no body", "naive date"],
+)
+def test_validation_drops_are_named_by_reason(fields: dict[str, object], drop: type) -> None:
+    with pytest.raises(drop):
+        validate_article(article(**fields))
+
+
+def test_dedupe_within_one_crawl(tmp_path: Path) -> None:
+    pipeline = DedupePipeline(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    pipeline.open_spider()
+    first = normalize_article(article())
+    pipeline.process_item(first)
+    same_id = normalize_article(
+        article(
+            url="http://www.danvan.vn/home/x/1/A", canonical_url="http://www.danvan.vn/home/x/1/A"
+        )
+    )
+    with pytest.raises(DuplicateArticleId):
+        pipeline.process_item(same_id)
+    repost = normalize_article(
+        article(
+            url="http://www.danvan.vn/Home/x/2/B",
+            canonical_url="http://www.danvan.vn/Home/x/2/B",
+            site_article_id="2",
+        )
+    )
+    with pytest.raises(DuplicateContent):
+        pipeline.process_item(repost)
+
+
+def test_counts_and_alarms_from_stats() -> None:
+    stats = {
+        "downloader/request_count": 12,
+        "dvcrawl/pages/listing": 2,
+        "dvcrawl/pages/article": 8,
+        "dvcrawl/stored": 3,
+        "item_dropped_reasons_count/DuplicateUrl": 1,
+        "item_dropped_reasons_count/MissingTitle": 4,
+        "httperror/response_ignored_count": 2,
+    }
+    counts = outcome_counts(stats)
+    assert counts["duplicates"] == 1
+    assert counts["errors"] == 2
+    assert layout_alarms(stats) == ["4 of 8 article pages had no title or no body"]
+    stats["item_dropped_reasons_count/MissingTitle"] = 3
+    assert layout_alarms(stats) == []
+
+
+def test_a_listing_without_article_links_raises_the_layout_alarm(tmp_path: Path) -> None:
+    (tmp_path / "empty.html").write_text(
+        "<html><body><div class='redesigned'>Trang đang nâng cấp</div></body></html>",
+        encoding="utf-8",
+    )
+    manifest = {
+        "site": "danvan",
+        "responses": [
+            {"url": url, "file": "empty.html", "headers": {"Content-Type": "text/html"}}
+            for url in (
+                "http://www.danvan.vn/Home/Tin-hoat-dong/Dia-phuong-don-vi",
+                "http://www.danvan.vn/Home/Dan-van-kheo",
+            )
+        ],
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_dvcrawl(
+        "crawl", "danvan", "--replay", str(tmp_path), "--db", str(tmp_path / "c.sqlite3"),
+        "--delay", "0", "--progress", "0",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "LAYOUT ALARM: a listing's first page offered no article link" in result.stdout
+    assert "has the layout of danvan changed?" in result.stderr
