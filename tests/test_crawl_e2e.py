@@ -88,7 +88,8 @@ def test_crawl_record_counts_match_the_corpus(two_crawls: TwoCrawls) -> None:
 
 def test_stored_articles_are_whole(two_crawls: TwoCrawls) -> None:
     for article in two_crawls.articles:
-        assert article.title and article.body, article.url
+        assert article.title, article.url
+        assert article.body, article.url
         assert article.content_hash
         assert len(article.content_hash) == 64
         assert article.parser_revision.startswith(article.family + "@")

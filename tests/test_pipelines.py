@@ -76,7 +76,7 @@ def test_normalize_pipeline_counts_changed_fields() -> None:
     [
         ({"title": None}, MissingTitle),
         ({"body": []}, MissingBody),
-        ({"published_at": datetime(2024, 4, 14, 8, 30)}, NaiveDatetime),  # noqa: DTZ001
+        ({"published_at": datetime(2024, 4, 14, 8, 30)}, NaiveDatetime),
     ],
     ids=["no title", "no body", "naive date"],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -17,13 +18,15 @@ from dvcrawl.parsing.dom import select as select_nodes
 from dvcrawl.parsing.dom import values as selector_values
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page
-from dvcrawl.text import Byline, clean_text, parse_datetime, split_byline
+from dvcrawl.text import Author, Byline, clean_text, parse_datetime, split_byline
 
 if TYPE_CHECKING:
     from dvcrawl.sites.profile import ArticleRules, SiteProfile
 
 # Field labels that CMSes print before the value ("Tác giả: Lê Dũng Toàn").
-FIELD_LABEL = re.compile(r"^\s*(?:tác giả|nguồn|người viết|người đăng)\s*:\s*", re.IGNORECASE)
+FIELD_LABEL = re.compile(
+    r"^\s*(?:tác giả|nguồn(?:\s+tin)?|người viết|người đăng)\s*:\s*", re.IGNORECASE
+)
 IMAGE_ATTRIBUTES = ("src", "data-src", "data-original")
 MAX_TRAILING_BYLINES = 2
 
@@ -110,9 +113,19 @@ def fill_from_body(
     The element is modified: figures and dropped nodes are removed from it.
     """
     body_sel = Selector(root=container, base_url=page.url)
-    loader.add_value("image_urls", _unique(_images(body_sel, page.url)))
-    loader.add_value("attachments", _attachments(body_sel, page.url, rules))
-    loader.add_value("captions", _captions(body_sel, page.url, rules))
+    lead_figures = [f for s in rules.page_figures for f in select_nodes(page.selector, s)]
+    loader.add_value(
+        "image_urls",
+        _unique([*_images_of(lead_figures, page.url), *_images(body_sel, page.url)]),
+    )
+    loader.add_value("attachments", _attachments(body_sel, page, rules))
+    loader.add_value(
+        "captions",
+        [
+            *_captions(lead_figures, page.url, rules),
+            *_captions(_figures(body_sel, rules), page.url, rules),
+        ],
+    )
     for selector in (*rules.figures, *rules.drop):
         for node in select_nodes(body_sel, selector):
             if isinstance(node.root, etree._Element) and node.root is not container:
@@ -120,9 +133,9 @@ def fill_from_body(
     chrome = {clean_text(text) for text in rules.chrome}
     texts = [clean_text(text) for text in paragraphs(container)]
     texts = [text for text in texts if text and not _is_chrome(text, chrome, rules)]
-    byline = field_byline(page, rules)
     texts, trailing = split_trailing_bylines(texts)
-    loader.add_value("byline", byline or trailing)
+    bylines = [b for b in (field_byline(page, rules), trailing) if b is not None]
+    loader.add_value("byline", merge_bylines(bylines) if bylines else None)
     loader.add_value("body", texts)
 
 
@@ -140,7 +153,7 @@ def field_byline(page: Page, rules: ArticleRules) -> Byline | None:
     if source:
         if byline is None:
             return Byline(raw=source, source=source)
-        return _with_source(byline, source)
+        return replace(byline, source=source)
     return byline
 
 
@@ -163,13 +176,18 @@ def split_trailing_bylines(texts: list[str]) -> tuple[list[str], Byline | None]:
 
 
 def merge_bylines(bylines: list[Byline]) -> Byline:
-    """One byline from consecutive lines: an author line and a source line, say."""
-    first = bylines[0]
+    """One byline from several lines: an author line and a source line, say.
+
+    The first line wins where two say the same thing; an author named twice counts once.
+    """
     if len(bylines) == 1:
-        return first
+        return bylines[0]
+    authors: dict[str, Author] = {}
+    for author in (a for b in bylines for a in b.authors):
+        authors.setdefault(author.name, author)
     return Byline(
-        raw="\n".join(b.raw for b in bylines),
-        authors=tuple(a for b in bylines for a in b.authors),
+        raw="\n".join(dict.fromkeys(b.raw for b in bylines)),
+        authors=tuple(authors.values()),
         organisation=_first(b.organisation for b in bylines),
         source=_first(b.source for b in bylines),
         role=_first(b.role for b in bylines),
@@ -178,33 +196,29 @@ def merge_bylines(bylines: list[Byline]) -> Byline:
     )
 
 
-def _with_source(byline: Byline, source: str) -> Byline:
-    return Byline(
-        raw=byline.raw,
-        authors=byline.authors,
-        organisation=byline.organisation,
-        source=source,
-        role=byline.role,
-        photo=byline.photo,
-        qualifier=byline.qualifier,
-    )
+def _figures(body: Selector, rules: ArticleRules) -> list[Selector]:
+    return [figure for selector in rules.figures for figure in select_nodes(body, selector)]
 
 
-def _captions(body: Selector, base_url: str, rules: ArticleRules) -> list[Caption]:
+def _captions(figures: list[Selector], base_url: str, rules: ArticleRules) -> list[Caption]:
+    """A caption per figure that has text: its caption element, else all its text."""
     captions: list[Caption] = []
-    for selector in rules.figures:
-        for figure in select_nodes(body, selector):
-            element = figure.root
-            if not isinstance(element, etree._Element):
-                continue
-            images = _images(figure, base_url)
-            text = first_value(figure, rules.figure_caption) if rules.figure_caption else None
-            if text is None:
-                text = element_text(element, line_breaks=False)
-            text = clean_text(text.replace("\n", " "))
-            if text:
-                captions.append(Caption(text=text, image_url=images[0] if images else None))
+    for figure in figures:
+        element = figure.root
+        if not isinstance(element, etree._Element):
+            continue
+        images = _images(figure, base_url)
+        text = first_value(figure, rules.figure_caption) if rules.figure_caption else None
+        if text is None:
+            text = element_text(element, line_breaks=False)
+        text = clean_text(text.replace("\n", " "))
+        if text:
+            captions.append(Caption(text=text, image_url=images[0] if images else None))
     return captions
+
+
+def _images_of(figures: list[Selector], base_url: str) -> list[str]:
+    return [url for figure in figures for url in _images(figure, base_url)]
 
 
 def _images(sel: Selector, base_url: str) -> list[str]:
@@ -218,15 +232,21 @@ def _images(sel: Selector, base_url: str) -> list[str]:
     return urls
 
 
-def _attachments(body: Selector, base_url: str, rules: ArticleRules) -> list[Attachment]:
+def _attachments(body: Selector, page: Page, rules: ArticleRules) -> list[Attachment]:
+    """Document links in the body by their extension, then the page's attachment panels."""
     pattern = re.compile(
         r"\.(?:" + "|".join(map(re.escape, rules.attachment_extensions)) + r")(?:[?#]|$)",
         re.IGNORECASE,
     )
+    links = [link for link in body.css("a[href]") if pattern.search(link.attrib["href"])]
+    for selector in rules.attachment_links:
+        links.extend(
+            link for link in select_nodes(page.selector, selector) if "href" in link.attrib
+        )
     found: dict[str, Attachment] = {}
-    for link in body.css("a[href]"):
-        url = absolute_url(base_url, link.attrib["href"])
-        if pattern.search(url) and url not in found:
+    for link in links:
+        url = absolute_url(page.url, link.attrib["href"])
+        if url not in found and url != page.url:
             title = clean_text(" ".join(link.css("::text").getall())) or None
             found[url] = Attachment(url=url, title=title)
     return list(found.values())

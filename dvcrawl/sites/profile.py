@@ -64,6 +64,8 @@ class ArticleRules:
     drop: Selectors = ("script", "style", "noscript", "iframe", "form", "button")
     figures: Selectors = ("figure",)
     figure_caption: Selectors = ("figcaption",)
+    page_figures: Selectors = ()
+    """Pictures printed outside the body (a lead image), read before the body's figures."""
     byline: Selectors = ()
     source: Selectors = ()
     category: Selectors = ()
@@ -75,6 +77,8 @@ class ArticleRules:
     chrome: tuple[str, ...] = ()
     chrome_contains: tuple[str, ...] = ()
     attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
+    attachment_links: Selectors = ()
+    """``<a>`` elements anywhere on the page that are attachments whatever their URL."""
     extract: Callable[[ArticleLoader, Page, SiteProfile], None] | None = None
 
 

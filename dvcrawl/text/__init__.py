@@ -1,0 +1,29 @@
+"""Vietnamese text handling for dvcrawl: cleaning, comparison keys, dates and bylines.
+
+Pure, typed functions with no I/O. See the reference notes (vietnamese-text.md) for the
+reasoning behind each rule; the test suite holds their vectors.
+"""
+
+from dvcrawl.text.bylines import Author, Byline, looks_like_byline, split_byline
+from dvcrawl.text.dates import VIETNAM_TZ, parse_datetime
+from dvcrawl.text.normalize import (
+    canonical_tones,
+    clean_paragraphs,
+    clean_text,
+    fold_diacritics,
+    text_key,
+)
+
+__all__ = [
+    "VIETNAM_TZ",
+    "Author",
+    "Byline",
+    "canonical_tones",
+    "clean_paragraphs",
+    "clean_text",
+    "fold_diacritics",
+    "looks_like_byline",
+    "parse_datetime",
+    "split_byline",
+    "text_key",
+]

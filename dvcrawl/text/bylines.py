@@ -1,0 +1,353 @@
+"""Split the byline line printed at the end of Vietnamese articles.
+
+Grammar from the reference notes (vietnamese-text.md §5): an optional role prefix
+("Bài, ảnh:"), one or more authors with optional academic or military titles, an optional
+organisation ("…, Ban Dân vận Tỉnh ủy"), a qualifier ("(tổng hợp)"), a source ("Theo
+danvan.vn", "(TTXVN)") or a photo credit ("Ảnh: TTXVN"). Anonymous staff markers (PV, BTV,
+TH, …) become anonymous authors.
+
+The splitter does not guess: a line with any part it cannot read is not a byline, and
+:func:`split_byline` returns None. Everything is kept as printed (tone style included); match
+organisations to canonical ones later, through :func:`dvcrawl.text.text_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from dvcrawl.text._syllable import VIETNAMESE_LOWER, VIETNAMESE_UPPER, is_vietnamese_syllable
+from dvcrawl.text.normalize import clean_text
+
+__all__ = ["Author", "Byline", "looks_like_byline", "split_byline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """One person (or an anonymous staff marker such as "PV") named in a byline."""
+
+    name: str
+    title: str | None = None
+    anonymous: bool = False
+
+    def to_dict(self) -> dict[str, str | bool | None]:
+        """JSON-ready form: keys name, title, anonymous."""
+        return {"name": self.name, "title": self.title, "anonymous": self.anonymous}
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """A byline split into its parts; ``raw`` is the line after :func:`clean_text`."""
+
+    raw: str
+    authors: tuple[Author, ...] = ()
+    organisation: str | None = None
+    source: str | None = None
+    role: str | None = None
+    photo: str | None = None
+    qualifier: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form with every key present; authors as a list of dicts."""
+        return {
+            "raw": self.raw,
+            "authors": [author.to_dict() for author in self.authors],
+            "organisation": self.organisation,
+            "source": self.source,
+            "role": self.role,
+            "photo": self.photo,
+            "qualifier": self.qualifier,
+        }
+
+
+_NOT_A_BYLINE: Final = Byline(raw="")
+
+# Bylines are short; anything longer is prose.
+MAX_BYLINE_CHARS: Final = 200
+_MAX_NAME_SYLLABLES: Final = 5
+_MAX_SOURCE_WORDS: Final = 12
+
+_UP = VIETNAMESE_UPPER
+_LO = VIETNAMESE_LOWER
+
+# Staff markers printed instead of a name: phóng viên, biên tập viên, cộng tác viên, ban biên
+# tập, tổng hợp, sưu tầm.
+_ANONYMOUS_RE: Final = re.compile(
+    r"(?:Nhóm\s+)?PV|Nhóm\s+phóng\s+viên|Phóng\s+viên|BTV|CTV|BBT|Ban\s+[Bb]iên\s+tập"
+    r"|TH|T\.H|T/[Hh]|Tổng\s+hợp|ST|Sưu\s+tầm",
+    re.IGNORECASE,
+)
+# Role prefixes: who did what. "Bài, ảnh:" = text and photos by.
+_ROLE_RE: Final = re.compile(
+    r"(?P<role>Bài\s*(?:,|và|&|\+)\s*ảnh|Tin\s*(?:,|và|&|\+)\s*ảnh|Bài|Tin|Clip|Video"
+    r"|Đồ\s*h(?:ọa|oạ)|Thực\s+hiện|Tác\s+giả|Người\s+viết|Người\s+đăng|Biên\s+tập|Nhóm\s+PV"
+    r"|Nhóm\s+phóng\s+viên)\s*:\s*",
+    re.IGNORECASE,
+)
+_PHOTO_RE: Final = re.compile(r"Ảnh\s*:\s*(?P<photo>.+)", re.IGNORECASE)
+_PHOTO_ILLUSTRATION_RE: Final = re.compile(r"Ảnh\s+(?P<photo>minh\s+h(?:ọa|oạ))", re.IGNORECASE)
+# "…; Ảnh: Thu Hà" or "… - Ảnh: Thu Hà" after the author part.
+_PHOTO_SUFFIX_RE: Final = re.compile(
+    r"\s*(?:[;,|.]|\s[-–—])?\s*\(?Ảnh\s*:\s*(?P<photo>[^()]+?)\)?$", re.IGNORECASE
+)
+_SOURCE_RE: Final = re.compile(r"(?P<kind>Theo|Nguồn)(?:\s*:\s*|\s+)(?P<source>.+)", re.IGNORECASE)
+_SOURCE_SUFFIX_RE: Final = re.compile(
+    r"\s*(?:\(\s*(?:Theo|Nguồn)\s*:?\s*(?P<paren>[^()]+?)\s*\)|(?:[;,]|\s[-–—])\s*Nguồn\s*:\s*"
+    r"(?P<tail>.+))$",
+    re.IGNORECASE,
+)
+# "Theo dõi" = "follow (us)", not "according to".
+_NOT_SOURCE_RE: Final = re.compile(r"Theo\s+dõi", re.IGNORECASE)
+_QUALIFIER_RE: Final = re.compile(
+    r"\s*\((?P<qualifier>tổng\s+hợp|TH|T\.H|T/[Hh]|lược\s+ghi|lược\s+trích|st|sưu\s+tầm"
+    r"|thực\s+hiện|dịch|biên\s+dịch|lược\s+dịch|ghi)\)$",
+    re.IGNORECASE,
+)
+
+# Where an organisation starts (kept as printed, both uỷ/ủy spellings).
+_ORG_START_RE: Final = re.compile(
+    r"(?:Ban|Văn\s+phòng|(?:Tỉnh|Huyện|Thành|Thị|Đảng|Quận|Xã|Phường)\s+[uủ][yỷ]"
+    r"|[UỦ][yỷ]\s+ban|UBND|HĐND|UBMTTQ|MTTQ|Mặt\s+trận|Hội|Trường|Báo|Đài|Trung\s+tâm|Sở"
+    r"|Phòng|Công\s+an|Bộ|Cục|Chi\s+cục|Tổng\s+cục|Liên\s+đoàn|Liên\s+minh"
+    r"|(?:Tỉnh|Huyện|Thành|Quận)\s+đoàn|Đoàn\s+Thanh\s+niên|Học\s+viện|Viện|Tạp\s+chí|Cổng"
+    r"|Đảng\s+bộ|Chi\s+bộ|Bệnh\s+viện|Đại\s+học|Công\s+ty|Ngân\s+hàng|Nhà\s+xuất\s+bản"
+    r"|Quân\s+khu|Bộ\s+đội|BCH|BDV|BTG|UBKT|LĐLĐ)(?![^\W\d_])",
+)
+# "Trường" is also a given name (Xuân Trường): "Trường Giang" is a person, "Trường Chính trị
+# tỉnh" is a school. Ambiguous starts need a lower-case word or more than two words.
+_NAME_LIKE_ORG_STARTS: Final = frozenset({"Trường", "Hội", "Đài", "Phòng"})
+
+# Agencies and outlets cited by abbreviation: TTXVN, QĐND, ĐCSVN, NLĐ, BDO, VNA.
+_AGENCY_RE: Final = re.compile(rf"(?=(?:[^{_UP}]*[{_UP}]){{2}})[{_UP}0-9][{_UP}0-9&+./-]{{1,14}}")
+_AGENCY_SUFFIX_RE: Final = re.compile(r"\s*(?:\((?P<paren>[^()]+)\)|\s[-–—]\s*(?P<dash>[^\s()]+))$")
+_DOMAIN_RE: Final = re.compile(
+    r"(?:https?://)?(?:[\w-]+\.)+(?:vn|com|net|org|gov|info|edu)(?:\.vn)?(?:/\S*)?",
+    re.IGNORECASE,
+)
+_OUTLET_START_RE: Final = re.compile(
+    r"(?:Báo|Tạp\s+chí|Cổng|Trang|Đài|Kênh|Thông\s+tấn|Website|Bản\s+tin)(?![^\W\d_])",
+)
+
+# Titles: academic (GS, PGS, TS, ThS, …, also joined: PGS.TS), military ranks, professions.
+_ACADEMIC = (
+    r"(?:GS|PGS|TSKH|TS|ThS|Ths|THS|NCS|CN|KS|BSCKII|BSCKI|BS|LS|DS|KTS|NSƯT|NSND|NGƯT|NGND"
+    r"|NNƯT|NNND|TTƯT)"
+)
+_TITLE_UNIT = (
+    rf"(?:{_ACADEMIC}(?:\s*[.-]\s*{_ACADEMIC})*\.?"
+    r"|(?:Đại|Thượng|Trung|Thiếu)\s+(?:[Tt]ướng|[Tt]á|[Úú]y|[Uu]ý)"
+    r"|(?:Phó\s+)?(?:Giáo\s+sư|Tiến\s+sĩ|Thạc\s+sĩ)|Nhà\s+báo|Nhà\s+văn|Nhà\s+thơ|Luật\s+sư"
+    r"|Bác\s+sĩ|Kỹ\s+sư|Kiến\s+trúc\s+sư|Nghệ\s+sĩ\s+(?:Ưu\s+tú|Nhân\s+dân))"
+)
+# "Đại tá, TS." is one title: the comma must not split it into two authors.
+_TITLE_COMMA_RE: Final = re.compile(rf"(?<![^\s,;])({_TITLE_UNIT})\s*,\s*(?={_TITLE_UNIT})")
+_TITLED_RE: Final = re.compile(
+    rf"(?P<title>{_TITLE_UNIT}(?:\s+{_TITLE_UNIT})*)(?:\s+|(?<=\.)(?=[{_UP}]))(?P<name>.+)"
+)
+# Names: title-case syllables (Hồng Thuận, H'Hen Niê) or initials (N.A, B.T.G, T.Thuận).
+_SYLLABLE = rf"[{_UP}][{_LO}]*(?:'[{_UP}]?[{_LO}]+)?"
+_SYLLABLE_RE: Final = re.compile(_SYLLABLE)
+_INITIALS_RE: Final = re.compile(
+    rf"[{_UP}]\.(?:\s?[{_UP}]\.)*(?:\s?{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,3}})?"
+)
+_ORG_SEPARATOR_RE: Final = re.compile(r"\s*(?:,|\s[-–—]|\()\s*")
+_AUTHOR_SPLIT_RE: Final = re.compile(r"\s*[,;&]\s*|\s+[-–—]\s+|\s+(?:và|and)\s+")
+
+
+def split_byline(text: str) -> Byline | None:
+    """The parts of a byline line, or None when ``text`` is not a byline.
+
+    Examples: ``"Lê Dũng Toàn, Ban Dân vận Tỉnh ủy Bình Phước"`` (author + organisation),
+    ``"Bài, ảnh: Hồng Thuận"`` (role + author), ``"Theo danvan.vn"`` (source),
+    ``"Ảnh: TTXVN"`` (photo), ``"PV"`` (anonymous author), ``"Minh Anh (tổng hợp)"``
+    (author + qualifier). Not bylines: ``"Theo dõi chúng tôi trên Facebook"``, sentences
+    starting "Theo Chỉ thị số …", ``"(Còn nữa)"``, ordinary prose, interview turns
+    (``"Phóng viên: Thưa đồng chí, …"``).
+    """
+    raw = clean_text(text)
+    if not raw or "\n" in raw or len(raw) > MAX_BYLINE_CHARS:
+        return None
+    line = raw.rstrip(" .;")
+    whole = _whole_line(line, raw)
+    if whole is _NOT_A_BYLINE:
+        return None
+    if whole is not None:
+        return whole
+    return _split_credit(line, raw)
+
+
+def looks_like_byline(text: str) -> bool:
+    """True when :func:`split_byline` can read ``text``."""
+    return split_byline(text) is not None
+
+
+def _whole_line(line: str, raw: str) -> Byline | None:
+    """Lines that are one thing only: a photo credit, a source, an agency tag, a marker.
+
+    Returns ``_NOT_A_BYLINE`` for lines that are certainly not bylines (a parenthesised aside
+    such as "(Còn nữa)", "Theo" starting a sentence) and None when the line has several parts.
+    """
+    inner = line[1:-1].strip() if line.startswith("(") and line.endswith(")") else None
+    body = inner if inner is not None else line
+    if (photo := _PHOTO_RE.fullmatch(body)) or (photo := _PHOTO_ILLUSTRATION_RE.fullmatch(body)):
+        return Byline(raw=raw, photo=photo["photo"].strip())
+    if (source := _SOURCE_RE.fullmatch(body)) and not _NOT_SOURCE_RE.match(body):
+        lenient = source["kind"].casefold() == "nguồn"
+        value = source["source"].strip()
+        return (
+            Byline(raw=raw, source=value) if _is_source(value, lenient=lenient) else _NOT_A_BYLINE
+        )
+    if _ANONYMOUS_RE.fullmatch(body):
+        return Byline(raw=raw, authors=(Author(name=body, anonymous=True),))
+    if inner is not None:
+        if _is_agency(inner) or _DOMAIN_RE.fullmatch(inner):
+            return Byline(raw=raw, source=inner)
+        return _NOT_A_BYLINE
+    return None
+
+
+def _split_credit(line: str, raw: str) -> Byline | None:
+    """A line of authors, with optional role, organisation, qualifier, source and photo."""
+    role = None
+    if role_match := _ROLE_RE.match(line):
+        role = role_match["role"]
+        line = line[role_match.end() :]
+    line, qualifier, source, photo = _strip_suffixes(line)
+    line = _TITLE_COMMA_RE.sub(r"\1 ", line)
+    who, organisation = _split_organisation(line)
+    if not who:
+        # An organisation alone is a byline only under a role label ("Tác giả: Ban …").
+        if organisation is None or role is None:
+            return None
+        authors: tuple[Author, ...] = ()
+    else:
+        parsed = _parse_authors(who)
+        if parsed is None:
+            return None
+        authors = parsed
+    return Byline(
+        raw=raw,
+        authors=authors,
+        organisation=organisation,
+        source=source,
+        role=role,
+        photo=photo,
+        qualifier=qualifier,
+    )
+
+
+def _strip_suffixes(line: str) -> tuple[str, str | None, str | None, str | None]:
+    """``line`` without trailing qualifier, source, agency and photo parts, and those parts."""
+    qualifier = source = photo = None
+    changed = True
+    while changed and line:
+        changed = False
+        if qualifier is None and (match := _QUALIFIER_RE.search(line)):
+            qualifier = match["qualifier"]
+        elif source is None and (match := _SOURCE_SUFFIX_RE.search(line)):
+            source = (match["paren"] or match["tail"]).strip()
+        elif photo is None and (match := _PHOTO_SUFFIX_RE.search(line)) and match.start() > 0:
+            photo = match["photo"].strip()
+        elif source is None and (agency := _agency_suffix(line)):
+            source, match = agency
+        else:
+            break
+        line = line[: match.start()].rstrip(" ,;-–—")
+        changed = True
+    return line, qualifier, source, photo
+
+
+def _agency_suffix(line: str) -> tuple[str, re.Match[str]] | None:
+    """A trailing "(TTXVN)" or "- TTXVN": the agency the author writes for."""
+    match = _AGENCY_SUFFIX_RE.search(line)
+    if match is None or match.start() == 0:
+        return None
+    agency = (match["paren"] or match["dash"]).strip()
+    if not _is_agency(agency) or _ORG_START_RE.match(agency):
+        return None
+    return agency, match
+
+
+def _split_organisation(line: str) -> tuple[str, str | None]:
+    """Authors and organisation: "A, Ban …", "A (Huyện ủy …)", "A - Văn phòng …"."""
+    for separator in _ORG_SEPARATOR_RE.finditer(line):
+        tail = line[separator.end() :]
+        if separator.group().strip() == "(":
+            if not tail.endswith(")") or "(" in tail:
+                continue
+            tail = tail[:-1].strip()
+        if _is_organisation(tail):
+            return line[: separator.start()].strip(), tail
+    if _is_organisation(line):
+        return "", line
+    return line.strip(), None
+
+
+def _is_organisation(text: str) -> bool:
+    start = _ORG_START_RE.match(text)
+    if start is None:
+        return False
+    words = text.split()
+    if words[0] in _NAME_LIKE_ORG_STARTS:
+        return len(words) > 2 or any(word[:1].islower() for word in words)
+    return True
+
+
+def _parse_authors(who: str) -> tuple[Author, ...] | None:
+    authors = []
+    for part in _AUTHOR_SPLIT_RE.split(who):
+        author = _parse_author(part.strip())
+        if author is None:
+            return None
+        authors.append(author)
+    return tuple(authors)
+
+
+def _parse_author(text: str) -> Author | None:
+    if not text:
+        return None
+    if _ANONYMOUS_RE.fullmatch(text):
+        return Author(name=text, anonymous=True)
+    title = None
+    if titled := _TITLED_RE.fullmatch(text):
+        title = " ".join(titled["title"].split())
+        text = titled["name"].strip()
+    return Author(name=text, title=title) if _is_name(text) else None
+
+
+def _is_name(text: str) -> bool:
+    """1–5 title-case syllables, initials, or an all-caps Vietnamese name."""
+    if _INITIALS_RE.fullmatch(text):
+        return True
+    syllables = text.split()
+    if not 1 <= len(syllables) <= _MAX_NAME_SYLLABLES:
+        return False
+    if all(_SYLLABLE_RE.fullmatch(s) for s in syllables):
+        return True
+    # NGUYỄN VĂN AN: capitals are a style, but acronyms (TTXVN, PV) must not pass as names.
+    return len(syllables) >= 2 and all(s.isupper() and is_vietnamese_syllable(s) for s in syllables)
+
+
+def _is_agency(text: str) -> bool:
+    return bool(_AGENCY_RE.fullmatch(text)) and not _ANONYMOUS_RE.fullmatch(text)
+
+
+def _is_source(text: str, *, lenient: bool) -> bool:
+    """Whether ``text`` after "Theo"/"Nguồn" names an outlet rather than starting a sentence.
+
+    "Theo TTXVN", "Theo danvan.vn", "Theo Báo Nhân Dân" are sources; "Theo Chỉ thị số 05, …"
+    and "Theo đồng chí …" are prose. After "Nguồn:" the label itself is proof enough.
+    """
+    words = text.split()
+    if not words or len(words) > _MAX_SOURCE_WORDS:
+        return False
+    if _DOMAIN_RE.fullmatch(text) or _is_agency(text):
+        return True
+    if "," in text or text.endswith(":"):
+        return False
+    if lenient:
+        return True
+    if _OUTLET_START_RE.match(text) or _ORG_START_RE.match(text):
+        return True
+    return all(word[:1].isupper() or word[:1].isdigit() for word in words)

@@ -1,0 +1,264 @@
+"""The stored text layer and the derived comparison keys.
+
+Three layers of text are kept apart (reference notes, vietnamese-text.md §0):
+
+* ``raw``: the response bytes, never touched here;
+* ``text`` (:func:`clean_text`): NFC, invisible characters and control codes removed, spaces and
+  blank lines collapsed. Spelling, tone style (hoà/hòa), quotes, dashes and case stay exactly as
+  the site printed them;
+* ``key`` (:func:`text_key`, :func:`fold_diacritics`): lossy forms for dedupe and search only,
+  never shown to a reader.
+
+Legacy-encoding conversion (TCVN3, VNI, …) must happen *before* :func:`clean_text`: in TCVN3
+the soft-hyphen byte is the letter ư, and the cleaner deletes soft hyphens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from html.entities import html5
+from typing import Final
+
+from dvcrawl.text._syllable import is_vietnamese_syllable, retone
+
+__all__ = [
+    "canonical_tones",
+    "clean_paragraphs",
+    "clean_text",
+    "fold_diacritics",
+    "text_key",
+]
+
+# --- entities ------------------------------------------------------------------------------
+
+# "&amp;#7879;" survives parsel's single unescape when the page escaped an entity twice (seen
+# with UniKey's "NCR Decimal" output and in RSS titles). A bare numeric reference left in
+# already-unescaped text is the same accident; a bare named one ("&lt;") may be meant, so it
+# stays.
+_ENTITY_RE: Final = re.compile(
+    r"&(?P<amps>(?:amp;)*)(?P<ent>#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)?"
+)
+
+# --- characters ----------------------------------------------------------------------------
+
+_LINE_BREAKS: Final = {ord(c): "\n" for c in "\r\u2028\u2029\u0085\x0b\x0c"}
+
+# C0 and C1 controls except \t and \n (line-break controls are mapped to \n before this).
+_CONTROLS: Final = {
+    cp: None for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if chr(cp) not in "\t\n"
+}
+
+# Format characters that render as nothing. U+034F (CGJ) is a combining mark, not Cf, but
+# is just as invisible. ZWJ/ZWNJ are handled separately: emoji sequences need them.
+_INVISIBLE: Final = {
+    ord(c): None
+    for c in (
+        "\u00ad\u034f\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064"
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+    )
+}
+_JOINERS: Final = "\u200c\u200d"
+
+# Every Unicode space separator (category Zs).
+_SPACES: Final = {
+    ord(c): " "
+    for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u202f\u205f\u3000"
+}
+
+_DROP_AND_SPACE: Final = {**_CONTROLS, **_INVISIBLE, **_SPACES}
+
+# Icelandic eth and African D look exactly like Đ. They come from cp1258 bytes read as
+# Latin-1 (Ðảng) and from fonts; only Vietnamese words are repaired, so "Ðor" stays.
+_ETH_TO_D: Final = str.maketrans("ÐðƉɖ", "ĐđĐđ")
+_ETH_WORD_RE: Final = re.compile(
+    r"(?:[^\W\d_]|[\u0300-\u036f])*[ÐðƉɖ](?:[^\W\d_]|[\u0300-\u036f])*"
+)
+
+_HSPACE_RE: Final = re.compile(r"[ \t]+")
+_EDGE_SPACE_RE: Final = re.compile(r"[ \t]*\n[ \t]*")
+_BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
+
+# --- keys ----------------------------------------------------------------------------------
+
+# A word: letters plus any combining marks (NFD input or stray marks).
+_WORD_RE: Final = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+
+# Applied after NFKC and casefold, so full-width forms are already ASCII.
+_PUNCT_FOLD: Final = str.maketrans(
+    {
+        **dict.fromkeys("“”„‟«»″〝〞〟", '"'),
+        **dict.fromkeys("‘’‚‛′`´‹›", "'"),
+        **dict.fromkeys("‐‑‒–—―−﹘⸺⸻", "-"),
+        "…": "...",
+    }
+)
+_MAX_EXTRA_ROUNDS: Final = 3
+
+# --- accent folding ------------------------------------------------------------------------
+
+_STROKE_D: Final = str.maketrans("đĐðÐɖƉ", "dDdDdD")
+
+
+def clean_text(text: str) -> str:
+    """The stored ``text`` layer of a string (reference §3.4 pipeline).
+
+    In order: leftover escaped entities (``&amp;#7879;``) decoded; NFC; every line break form
+    (``\\r\\n``, ``\\r``, U+2028, U+2029, U+0085, VT, FF) to ``\\n``; C0/C1 controls except
+    ``\\n`` and ``\\t`` dropped; invisible format characters (ZWSP, word joiner, BOM, soft hyphen,
+    bidi marks, CGJ; ZWJ/ZWNJ only between letters) dropped; NFC again, because a ZWSP can sit
+    between a letter and its tone mark; ``Ð`` to ``Đ`` inside Vietnamese words; every Unicode
+    space separator to a space; horizontal whitespace collapsed, lines trimmed, at most one
+    blank line in a row; the whole string stripped.
+
+    Spelling, tone placement, quotes, dashes and letter case are never changed.
+    Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
+    """
+    cleaned = _clean_once(text)
+    # Removing an invisible character can join "&" and "#7879;" into a new reference.
+    for _ in range(_MAX_EXTRA_ROUNDS):
+        if "&" not in cleaned or _unescape_leftovers(cleaned) == cleaned:
+            break
+        cleaned = _clean_once(cleaned)
+    return cleaned
+
+
+def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """:func:`clean_text` of each paragraph, without the ones that end up empty.
+
+    Empty CKEditor paragraphs (``<p>&nbsp;</p>``) and zero-width junk disappear here.
+    """
+    return [cleaned for paragraph in paragraphs if (cleaned := clean_text(paragraph))]
+
+
+def canonical_tones(text: str) -> str:
+    """``text`` in NFC with every tone mark on the letter the canonical style puts it on.
+
+    The canonical style is **tone on the first vowel of open oa/oe/uy** (*hòa, khỏe, thủy, ủy*;
+    named by position, ``TONE_ON_FIRST``, because "old" and "new" are used in opposite senses by
+    different sources). It is the style of laws (*Luật Thủy sản 2017*), of most Party and State
+    pages in the crawl, and of underthesea; the other style (*hoà, thuỷ*, Education Ministry
+    2018) is mapped onto it. Everywhere else both styles agree, so misplaced tones are repaired
+    too: the u of "qu" and the i of "gi" never carry the tone (*qúy* → *quý*, *gìa* → *già*), a
+    vowel-quality letter always does (*ngừơi* → *người*, *thúê* → *thuế*), closed syllables take
+    it on the last vowel (*họat* → *hoạt*, *hòang* → *hoàng*) and three-vowel groups on the
+    middle one (*ngòai* → *ngoài*).
+
+    Each word is parsed as a syllable first; words that are not Vietnamese syllables (*café*,
+    *Đắk*, *Huawei*) and words with two tone marks are left as they are. Letter case is kept.
+    This is a ``key``-layer function: never apply it to stored text.
+    """
+    return _WORD_RE.sub(_retone_match, unicodedata.normalize("NFC", text))
+
+
+def text_key(text: str) -> str:
+    """The lossy comparison key of ``text`` for exact-duplicate detection and search.
+
+    :func:`clean_text`, NFKC and casefold, then :func:`canonical_tones`; quotes folded to ``"``
+    and ``'``, every dash to ``-``, the ellipsis to ``...``; all whitespace (line breaks
+    included) collapsed to single spaces. Casefolding happens before tone canonicalisation so
+    the key is idempotent: ``text_key(text_key(s)) == text_key(s)``.
+    """
+    key = _key_once(text)
+    for _ in range(_MAX_EXTRA_ROUNDS):
+        again = _key_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def fold_diacritics(text: str) -> str:
+    """``text`` without accents or tone marks, with đ/Đ as d/D (accent-insensitive search).
+
+    Every combining mark is removed after canonical decomposition, so NFC, NFD and
+    "Unicode tổ hợp" input all give the same result; the look-alikes ð/Ð and ɖ/Ɖ fold to d/D
+    too. Case is kept.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_STROKE_D)
+
+
+def _clean_once(text: str) -> str:
+    if "&" in text:
+        text = _unescape_leftovers(text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    text = text.translate(_DROP_AND_SPACE)
+    if "\u200c" in text or "\u200d" in text:
+        text = _drop_letter_joiners(text)
+    text = unicodedata.normalize("NFC", text)
+    if any(c in text for c in "ÐðƉɖ"):
+        text = _ETH_WORD_RE.sub(_repair_eth, text)
+    text = _HSPACE_RE.sub(" ", text)
+    text = _EDGE_SPACE_RE.sub("\n", text)
+    return _BLANK_LINES_RE.sub("\n\n", text).strip(" \n")
+
+
+def _unescape_leftovers(text: str) -> str:
+    return _ENTITY_RE.sub(_decode_entity, text)
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    amps, entity = match.group("amps"), match.group("ent")
+    if not amps and not (entity and entity.startswith("#")):
+        return match.group()  # a lone "&" or a named entity written once: leave it
+    if entity:
+        decoded = _decode_reference(entity)
+        if decoded:
+            return decoded
+        if not amps:
+            return match.group()
+    return "&" + (entity or "")
+
+
+def _decode_reference(entity: str) -> str | None:
+    """The text of one reference (``#7879;``, ``nbsp;``), or None when it is not a valid one."""
+    if not entity.startswith("#"):
+        return html5.get(entity)
+    decoded = html.unescape("&" + entity)
+    return decoded if decoded and "\ufffd" not in decoded else None
+
+
+def _drop_letter_joiners(text: str) -> str:
+    chars = list(text)
+    keep: list[str] = []
+    for i, char in enumerate(chars):
+        if char in _JOINERS and 0 < i < len(chars) - 1:
+            before, after = unicodedata.category(chars[i - 1]), unicodedata.category(chars[i + 1])
+            if before[0] in "LM" and after[0] in "LM":
+                continue
+        keep.append(char)
+    return "".join(keep)
+
+
+def _repair_eth(match: re.Match[str]) -> str:
+    word = match.group()
+    repaired = word.translate(_ETH_TO_D)
+    return repaired if is_vietnamese_syllable(repaired) else word
+
+
+def _retone_match(match: re.Match[str]) -> str:
+    word = match.group()
+    if word.isascii():
+        return word
+    return _canonical_word(word)
+
+
+# Vietnamese has a few thousand distinct syllables, so a cache catches nearly every word.
+@lru_cache(maxsize=1 << 16)
+def _canonical_word(word: str) -> str:
+    return retone(word, tone_on_first=True)
+
+
+def _key_once(text: str) -> str:
+    key = clean_text(text)
+    key = unicodedata.normalize("NFKC", key).casefold()
+    key = unicodedata.normalize("NFKC", key)
+    key = canonical_tones(key).translate(_PUNCT_FOLD)
+    return " ".join(key.split())
