@@ -87,7 +87,8 @@ def main() -> None:
     "--delay",
     type=click.FloatRange(min=0),
     default=None,
-    help="Seconds between requests to one host (default 1, stretched by AutoThrottle).",
+    help="Seconds between requests to one host (default 1, stretched by AutoThrottle; "
+    "0 with --replay).",
 )
 @click.option(
     "--progress",
@@ -96,7 +97,12 @@ def main() -> None:
     show_default=True,
     help="Seconds between progress lines on stderr (0: none).",
 )
-@click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More of Scrapy's log: -v info and tracebacks, -vv debug.",
+)
 @click.option(
     "-s",
     "--set",
@@ -145,9 +151,11 @@ def crawl(
         max_pages=max_pages,
         replay_paths=tuple(replay_paths),
         user_agent=user_agent(contact),
-        delay=delay,
+        # A replay has no server to spare: no delay unless one is asked for.
+        delay=0.0 if delay is None and replay_paths else delay,
         progress=progress,
         log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
+        tracebacks=verbose > 0,
         overrides=_parse_overrides(overrides),
     )
     if not contact and not replay_paths:
@@ -158,7 +166,7 @@ def crawl(
     results = run_crawls(profiles, options)
     for result in results:
         click.echo(result.summary())
-    if any(not result.finished for result in results):
+    if not all(result.healthy for result in results):
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from dvcrawl.extensions.crawl_record import layout_alarms, outcome_counts
+from dvcrawl.extensions.crawl_record import crawl_alarms, outcome_counts
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.spiders.articles import ArticlesSpider
 
@@ -26,6 +27,7 @@ class CrawlOptions:
     delay: float | None = None
     progress: float = 0.0
     log_level: str = "WARNING"
+    tracebacks: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
 
 
@@ -39,8 +41,9 @@ class CrawlResult:
     alarms: tuple[str, ...] = ()
 
     @property
-    def finished(self) -> bool:
-        return self.finish_reason == "finished"
+    def healthy(self) -> bool:
+        """Finished, without failure or alarm: what a scheduled crawl's exit code reports."""
+        return self.failure is None and self.finish_reason == "finished" and not self.alarms
 
     def summary(self) -> str:
         if self.failure is not None:
@@ -50,7 +53,7 @@ class CrawlResult:
         reasons = ", ".join(
             f"{name} {n}" for name, n in sorted(c["dropped"].items()) if not name.startswith("Dup")
         )
-        alarms = "".join(f"; LAYOUT ALARM: {alarm}" for alarm in self.alarms)
+        alarms = "".join(f"; ALARM: {alarm}" for alarm in self.alarms)
         return (
             f"{self.site_key}: {c['stored']} stored, {c['duplicates']} duplicate, "
             f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
@@ -95,6 +98,8 @@ def spider_arguments(profile: SiteProfile) -> dict[str, str]:
 
 def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[CrawlResult]:
     """Crawl the sites side by side (each host stays at one connection) and wait for all."""
+    if not options.tracebacks:
+        _drop_tracebacks()
     process = AsyncCrawlerProcess(crawl_settings(options))
     crawls: list[tuple[SiteProfile, Crawler, asyncio.Task[None]]] = []
     for profile in profiles:
@@ -103,6 +108,22 @@ def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[C
         crawls.append((profile, crawler, task))
     process.start()
     return [_result(profile, crawler, task) for profile, crawler, task in crawls]
+
+
+def _drop_tracebacks() -> None:
+    """Errors keep their one-line message; their tracebacks are for ``-v``.
+
+    Scrapy installs its log handler anew for every crawler, so a handler filter would not
+    last: the records are stripped where they are made instead.
+    """
+    make_record = logging.getLogRecordFactory()
+
+    def one_line_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        record.exc_info = None
+        return record
+
+    logging.setLogRecordFactory(one_line_record)
 
 
 def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) -> CrawlResult:
@@ -120,5 +141,5 @@ def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) ->
         finish_reason=stats.get("finish_reason"),
         counts=outcome_counts(stats),
         failure=failure,
-        alarms=tuple(layout_alarms(stats)),
+        alarms=tuple(crawl_alarms(stats)),
     )

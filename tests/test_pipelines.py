@@ -11,7 +11,7 @@ from conftest import run_dvcrawl
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from dvcrawl.extensions.crawl_record import layout_alarms, outcome_counts
+from dvcrawl.extensions.crawl_record import crawl_alarms, outcome_counts
 from dvcrawl.items import Article, Caption
 from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId, DuplicateContent
 from dvcrawl.pipelines.normalize import NormalizePipeline, normalize_article
@@ -121,9 +121,11 @@ def test_counts_and_alarms_from_stats() -> None:
     counts = outcome_counts(stats)
     assert counts["duplicates"] == 1
     assert counts["errors"] == 2
-    assert layout_alarms(stats) == ["4 of 8 article pages had no title or no body"]
+    assert crawl_alarms(stats) == ["4 of 8 article pages had no title or no body"]
     stats["item_dropped_reasons_count/MissingTitle"] = 3
-    assert layout_alarms(stats) == []
+    assert crawl_alarms(stats) == []
+    offline = {"retry/max_reached": 2, "downloader/request_count": 8}
+    assert crawl_alarms(offline) == ["no listing page could be fetched (2 errors)"]
 
 
 def test_a_listing_without_article_links_raises_the_layout_alarm(tmp_path: Path) -> None:
@@ -146,6 +148,6 @@ def test_a_listing_without_article_links_raises_the_layout_alarm(tmp_path: Path)
         "crawl", "danvan", "--replay", str(tmp_path), "--db", str(tmp_path / "c.sqlite3"),
         "--delay", "0", "--progress", "0",
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "LAYOUT ALARM: a listing's first page offered no article link" in result.stdout
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "ALARM: a listing's first page offered no article link" in result.stdout
     assert "has the layout of danvan changed?" in result.stderr

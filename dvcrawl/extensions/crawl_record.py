@@ -26,10 +26,13 @@ LAYOUT_ALARM_SHARE = 0.5
 LAYOUT_ALARM_MIN_PAGES = 4
 
 
-def layout_alarms(stats: dict[str, Any]) -> list[str]:
-    """Signs that a site changed its layout: say them loudly rather than store less and less."""
+def crawl_alarms(stats: dict[str, Any]) -> list[str]:
+    """Signs that a site moved, went offline or changed its layout: said loudly, never hidden
+    behind a crawl that merely stored less and less."""
     counts = outcome_counts(stats)
     alarms = []
+    if counts["errors"] and not counts["listing_pages"]:
+        alarms.append(f"no listing page could be fetched ({counts['errors']} errors)")
     if stats.get("dvcrawl/listing/empty_first_page"):
         alarms.append("a listing's first page offered no article link")
     invalid = sum(counts["dropped"].get(reason, 0) for reason in LAYOUT_DROPS)
@@ -128,9 +131,9 @@ class CrawlRecorder:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
-        for alarm in layout_alarms(self.stats.get_stats()):
-            logger.error("%s: has the layout changed? %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
-            self.stats.inc_value("dvcrawl/layout_alarms")
+        for alarm in crawl_alarms(self.stats.get_stats()):
+            logger.error("%s: %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
+            self.stats.inc_value("dvcrawl/alarms")
         stats = self.stats.get_stats()
         with self.sessions.begin() as session:
             ArchiveRepository(session).finish_run(
