@@ -70,6 +70,7 @@ _SPACES: Final = {
     "\u2009\u200a\u202f\u205f\u3000"
 }
 
+
 # Character classes for regular expressions: a scan by ``re`` is many times faster than
 # ``str.translate`` with a mapping on non-ASCII text, and almost every line here is non-ASCII.
 def _char_class(codepoints: Iterable[int]) -> str:
