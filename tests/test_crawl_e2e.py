@@ -146,3 +146,21 @@ def test_adhoc_crawl_over_http_from_a_start_url(tmp_path: Path) -> None:
     assert runs[1].article_pages == 0
     assert len(server.requests) - requests_after_first == runs[1].requests
     assert len(manifest["responses"]) > 0
+
+
+def test_all_sites_side_by_side_in_one_process(tmp_path: Path) -> None:
+    """``--all`` runs one crawler per site in the same process, each with its own record."""
+    sites = site_fixtures()
+    replays = [arg for site_dir in sites for arg in ("--replay", str(site_dir))]
+    database_url = f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+    result = run_dvcrawl("crawl", "--all", *replays, "--db", database_url, *QUIET)
+    assert result.returncode == 0, result.stderr[-3000:]
+    articles, runs = read_corpus(database_url)
+    assert sorted(run.site_key for run in runs) == sorted(site_dir.name for site_dir in sites)
+    for site_dir in sites:
+        expected = json.loads((site_dir / "expected.json").read_text(encoding="utf-8"))
+        stored = [a for a in articles if a.site_key == site_dir.name]
+        assert len(stored) == len(expected["stored"]) + len(expected.get("one_of", []))
+        (run,) = [r for r in runs if r.site_key == site_dir.name]
+        assert run.stored == len(stored)
+        assert run.dropped == expected["dropped"]

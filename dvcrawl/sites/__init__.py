@@ -6,6 +6,7 @@ here and add it to ``register(...)``; then add its fixtures under ``tests/fixtur
 
 from __future__ import annotations
 
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from dvcrawl.sites import binh_phuoc, danvan, tuyengiaodanvan
@@ -57,19 +58,20 @@ FAMILIES: dict[str, Family] = {
 
 
 def get_site(key: str) -> SiteProfile:
-    try:
-        return SITES[key]
-    except KeyError:
-        known = ", ".join(sorted(SITES))
-        raise UnknownSite(f"unknown site {key!r}; known sites: {known}") from None
+    return _lookup(SITES, key, ("site", "sites"), UnknownSite)
 
 
 def get_family(name: str) -> Family:
-    try:
-        return FAMILIES[name]
-    except KeyError:
-        known = ", ".join(sorted(FAMILIES))
-        raise UnknownFamily(f"unknown family {name!r}; known families: {known}") from None
+    return _lookup(FAMILIES, name, ("family", "families"), UnknownFamily)
+
+
+T = TypeVar("T")
+
+
+def _lookup(table: dict[str, T], key: str, kind: tuple[str, str], error: type[KeyError]) -> T:
+    if key in table:
+        return table[key]
+    raise error(f"unknown {kind[0]} {key!r}; known {kind[1]}: {', '.join(sorted(table))}")
 
 
 def site_for_url(url: str) -> SiteProfile | None:
