@@ -59,7 +59,11 @@ def test_tone_style_and_byline_do_not_change_the_content_hash() -> None:
         article(title="Hoà Bình", body=["Thuỷ lợi."], byline=Byline(raw="PV"))
     )
     other = normalize_article(article(title="Hòa Bình", body=["Thủy điện."]))
+    republished = normalize_article(
+        article(title="Hòa Bình", body=["Ảnh: TTXVN", "Thủy lợi.", "(Theo danvan.vn)"])
+    )
     assert modern.content_hash == old_style.content_hash
+    assert modern.content_hash == republished.content_hash
     assert modern.content_hash != other.content_hash
 
 
@@ -151,3 +155,23 @@ def test_a_listing_without_article_links_raises_the_layout_alarm(tmp_path: Path)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "ALARM: a listing's first page offered no article link" in result.stdout
     assert "has the layout of danvan changed?" in result.stderr
+
+
+def test_a_date_after_the_fetch_is_not_taken_as_the_publication_date() -> None:
+    from dvcrawl.parsing import parse_article
+    from dvcrawl.parsing.page import Page
+    from dvcrawl.sites import get_site
+
+    html = (
+        "<html><head><meta property='article:published_time' content='2030-01-01T08:00:00+07:00'>"
+        "</head><body><div class='news-detail'><h1>Tin</h1><div class='news-content'><p>Một.</p>"
+        "</div></div></body></html>"
+    )
+    page = Page.from_bytes(
+        "http://www.danvan.vn/Home/Dan-van-kheo/5/Tin",
+        html.encode(),
+        fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    parsed = parse_article(page, get_site("danvan"))
+    assert parsed.published_at is None
+    assert parsed.published_raw == "2030-01-01T08:00:00+07:00"

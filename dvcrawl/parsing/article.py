@@ -6,6 +6,7 @@ import copy
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -29,6 +30,8 @@ FIELD_LABEL = re.compile(
 )
 IMAGE_ATTRIBUTES = ("src", "data-src", "data-original")
 MAX_TRAILING_BYLINES = 2
+# Clocks differ and sites post-date by minutes; a publication time further ahead is a misread.
+FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 def parse_article(page: Page, profile: SiteProfile) -> Article:
@@ -69,7 +72,11 @@ def _fill_scalars(loader: ArticleLoader, page: Page, rules: ArticleRules) -> Non
 
 
 def _fill_date(loader: ArticleLoader, page: Page, rules: ArticleRules) -> None:
-    """The first candidate that parses wins; an unparsable one is kept as raw only."""
+    """The first candidate that parses to a plausible time wins.
+
+    A candidate that does not parse, or parses to a time after the page was fetched (a
+    misread, or a widget counting down to an event), is kept as raw text only.
+    """
     if loader.has("published_at"):
         return
     first_raw: tuple[str, str] | None = None
@@ -79,7 +86,7 @@ def _fill_date(loader: ArticleLoader, page: Page, rules: ArticleRules) -> None:
             if not raw:
                 continue
             parsed = parse_datetime(raw, now=page.fetched_at)
-            if parsed is not None:
+            if parsed is not None and parsed <= page.fetched_at + FUTURE_TOLERANCE:
                 set_date(loader, raw, selector, parsed)
                 return
             first_raw = first_raw or (raw, selector)

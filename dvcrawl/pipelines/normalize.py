@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dvcrawl.items import Article, Caption
-from dvcrawl.text import Byline, clean_paragraphs, clean_text, text_key
+from dvcrawl.text import Byline, clean_paragraphs, clean_text, split_byline, text_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -35,15 +35,18 @@ def normalize_article(article: Article) -> Article:
     result = replace(article, **updates)
     result.title_key = text_key(result.title) if result.title else None
     result.body_key = text_key("\n".join(result.body)) if result.body else None
-    result.content_hash = content_hash(result)
+    # A copy that adds "Theo danvan.vn", "Ảnh: TTXVN" or another byline is the same text.
+    prose = [paragraph for paragraph in result.body if split_byline(paragraph) is None]
+    prose_key = result.body_key if len(prose) == len(result.body) else text_key("\n".join(prose))
+    result.content_hash = content_hash(result.title_key, prose_key)
     return result
 
 
-def content_hash(article: Article) -> str | None:
-    """SHA-256 of the keyed title and body; byline, source and photo lines are not in them."""
-    if not article.title_key and not article.body_key:
+def content_hash(title_key: str | None, body_key: str | None) -> str | None:
+    """SHA-256 of the keyed title and body, or None when both are empty."""
+    if not title_key and not body_key:
         return None
-    material = f"{article.title_key or ''}\n{article.body_key or ''}"
+    material = f"{title_key or ''}\n{body_key or ''}"
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

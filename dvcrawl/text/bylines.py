@@ -65,6 +65,9 @@ _NOT_A_BYLINE: Final = Byline(raw="")
 
 # Bylines are short; anything longer is prose.
 MAX_BYLINE_CHARS: Final = 200
+# The longest bylines in the reference (several titled authors with an organisation and a
+# source) stay well under this many words; body sentences usually exceed it.
+MAX_BYLINE_WORDS: Final = 24
 _MAX_NAME_SYLLABLES: Final = 5
 _MAX_SOURCE_WORDS: Final = 12
 
@@ -165,6 +168,9 @@ def split_byline(text: str) -> Byline | None:
     starting "Theo Chỉ thị số …", ``"(Còn nữa)"``, ordinary prose, interview turns
     (``"Phóng viên: Thưa đồng chí, …"``).
     """
+    # Prose is ruled out before any cleaning: bylines are a handful of words.
+    if len(text) > 2 * MAX_BYLINE_CHARS or len(text.split()) > MAX_BYLINE_WORDS:
+        return None
     raw = clean_text(text)
     if not raw or "\n" in raw or len(raw) > MAX_BYLINE_CHARS:
         return None
