@@ -6,6 +6,7 @@ spider all go through the same pure functions.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,7 +52,9 @@ class Page:
         fetched_at: datetime | None = None,
     ) -> Page:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
-        text = decode_body(body, headers.get("content-type"))
+        # NFC before parsing: selectors that name Vietnamese words ("Tác giả") must match
+        # pages whose CMS stores decomposed text too.
+        text = unicodedata.normalize("NFC", decode_body(body, headers.get("content-type")))
         return cls(
             url=url,
             body=body,
