@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -14,6 +17,7 @@ from dvcrawl.settings import user_agent
 from dvcrawl.sites import SITES, UnknownFamily, UnknownSite, adhoc_profile, get_site
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.db import DEFAULT_DATABASE_URL, DatabaseError
+from dvcrawl.text import VIETNAM_TZ
 
 DB_OPTION = click.option(
     "--db",
@@ -295,6 +299,145 @@ def stats(database_url: str, runs: int) -> None:
             ),
             run_rows,
         )
+
+
+def filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The filters shared by ``search`` and ``export``."""
+    options = (
+        click.option("--site", "sites", multiple=True, help="Only this site key (repeatable)."),
+        click.option("--province", "provinces", multiple=True, help="Only sites of this province."),
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before."),
+        click.option("--author", help="An author's name as printed (case ignored)."),
+        click.option("--category", help="A category as printed (case ignored)."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(
+    sites: Sequence[str],
+    provinces: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    author: str | None,
+    category: str | None,
+) -> dict[str, Any]:
+    return {
+        "sites": tuple(sites),
+        "provinces": tuple(provinces),
+        "since": since.date() if since else None,
+        "until": until.date() if until else None,
+        "author": author,
+        "category": category,
+    }
+
+
+@main.command("search")
+@click.argument("query")
+@filter_options
+@click.option("--exact", is_flag=True, help="Match diacritics exactly (hòa is not hoa).")
+@click.option("--limit", type=click.IntRange(min=1, max=10000), default=20, show_default=True)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@DB_OPTION
+def search_command(
+    query: str,
+    sites: Sequence[str],
+    provinces: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    author: str | None,
+    category: str | None,
+    exact: bool,
+    limit: int,
+    output: str,
+    database_url: str,
+) -> None:
+    """Full-text search of the stored articles, best matches first.
+
+    \b
+    QUERY: words that must all occur, "exact phrases", and -excluded words.
+    Case and diacritics are ignored unless --exact: "dan van kheo" finds "Dân vận khéo".
+    \b
+    Examples:
+      dvcrawl search 'dân vận khéo' --site binh-phuoc --since 2024-01-01
+      dvcrawl search '"quy chế dân chủ" -"hội nghị"' --format json
+    """
+    from dvcrawl.corpus import Corpus
+    from dvcrawl.search.query import QuerySyntaxError
+
+    filters = _filters(sites, provinces, since, until, author, category)
+    try:
+        with Corpus(database_url) as corpus:
+            hits = corpus.search(query, exact=exact, limit=limit, **filters)
+    except QuerySyntaxError as exc:
+        fail(f"bad query: {exc}", 2)
+    except DatabaseError as exc:
+        fail(str(exc))
+    if output == "json":
+        for hit in hits:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("no match")
+        return
+    for hit in hits:
+        when = (
+            hit.published_at.astimezone(VIETNAM_TZ).date().isoformat() if hit.published_at else "-"
+        )
+        click.echo(f"{hit.site_key}  {when}  {hit.title}")
+        click.echo(f"    {hit.url}")
+        click.echo(f"    {hit.snippet}")
+
+
+@main.command("export")
+@filter_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    required=True,
+    help="csv (spreadsheets), jsonl (one JSON object a line), parquet (pandas, R, DuckDB).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@DB_OPTION
+def export_command(
+    sites: Sequence[str],
+    provinces: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    author: str | None,
+    category: str | None,
+    output_format: str,
+    output: Path,
+    database_url: str,
+) -> None:
+    """Export articles, streamed in batches so any corpus size fits in memory."""
+    from dvcrawl.corpus import Corpus
+    from dvcrawl.export import export
+
+    filters = _filters(sites, provinces, since, until, author, category)
+    try:
+        with Corpus(database_url) as corpus:
+            count = export(corpus.articles(**filters), output, output_format)
+    except DatabaseError as exc:
+        fail(str(exc))
+    except (OSError, RuntimeError) as exc:
+        fail(f"cannot write {output}: {exc}")
+    click.echo(f"{count} articles written to {output}")
 
 
 @main.group()

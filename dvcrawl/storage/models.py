@@ -18,9 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dvcrawl.storage.search_ddl import filter_key, folded_document
 from dvcrawl.storage.types import UtcDateTime
 
 NAMING_CONVENTION = {
@@ -116,6 +118,10 @@ class ArticleRecord(Base):
     title_key: Mapped[str | None] = mapped_column(Text)
     body_key: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    category_key: Mapped[str | None] = mapped_column(Text, index=True)
+    """The category folded for filtering: no case, no diacritics."""
+    search_folded: Mapped[str | None] = mapped_column(Text)
+    """Title, lead and body without diacritics (đ as d), lower case: accent-free search."""
     fetched_at: Mapped[datetime]
     stored_at: Mapped[datetime]
 
@@ -157,6 +163,8 @@ class AuthorRecord(Base):
     )
     position: Mapped[int]
     name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str | None] = mapped_column(Text, index=True)
+    """The name folded for filtering: no case, no diacritics."""
     title: Mapped[str | None] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -198,3 +206,18 @@ class PageVisitRecord(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+def _derive_article_keys(_mapper: Any, _connection: Any, article: ArticleRecord) -> None:
+    article.search_folded = folded_document(article.title, article.lead, article.body)
+    article.category_key = filter_key(article.category)
+
+
+def _derive_author_key(_mapper: Any, _connection: Any, author: AuthorRecord) -> None:
+    author.name_key = filter_key(author.name)
+
+
+# The derived search and filter columns follow the text they derive from, whoever writes it.
+for _event in ("before_insert", "before_update"):
+    event.listen(ArticleRecord, _event, _derive_article_keys)
+    event.listen(AuthorRecord, _event, _derive_author_key)

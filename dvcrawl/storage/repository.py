@@ -127,6 +127,7 @@ class ArchiveRepository:
         if not (article.url and article.site_key and article.title and article.fetched_at):
             raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
         byline = article.byline
+        body = "\n\n".join(article.body)
         record = ArticleRecord(
             site_key=article.site_key,
             crawl_run_id=crawl_run_id,
@@ -135,7 +136,7 @@ class ArchiveRepository:
             site_article_id=article.site_article_id,
             title=article.title,
             lead=article.lead,
-            body="\n\n".join(article.body),
+            body=body,
             published_at=article.published_at,
             published_raw=article.published_raw,
             published_source=article.published_source,
@@ -161,7 +162,12 @@ class ArchiveRepository:
             for i, c in enumerate(article.captions)
         ]
         record.authors = [
-            AuthorRecord(position=i, name=a.name, title=a.title, anonymous=a.anonymous)
+            AuthorRecord(
+                position=i,
+                name=a.name,
+                title=a.title,
+                anonymous=a.anonymous,
+            )
             for i, a in enumerate(byline.authors if byline else ())
         ]
         record.attachments = [

@@ -30,7 +30,7 @@ FAMILY = Family(
         page_url=page_url,
     ),
     article=ArticleRules(
-        title=(".news-detail h1::text", "h1::text"),
+        title=(".news-detail h1", "h1"),
         lead=(".news-detail .news-sapo",),
         # The "Chủ Nhật, 14/4/2024" line at the top of every page is the site's
         # "today" widget, not a publication date: only metadata is trusted here.

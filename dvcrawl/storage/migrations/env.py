@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from dvcrawl.storage.db import get_engine
 from dvcrawl.storage.models import Base
+from dvcrawl.storage.search_ddl import is_model_object
 
 
 def _engine() -> Engine:
@@ -25,6 +26,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=engine.dialect.name == "sqlite",
             compare_type=True,
+            include_name=is_model_object,
         )
         with context.begin_transaction():
             context.run_migrations()

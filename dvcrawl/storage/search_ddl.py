@@ -1,0 +1,149 @@
+"""The search structures that SQLAlchemy models cannot express, per engine.
+
+They live here rather than inline in a migration so that the migration, the test that
+models and migrations agree (which must ignore them), and the search code name the same
+objects.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from dvcrawl.text import fold_diacritics
+
+FTS_TABLE = "articles_fts"
+# Objects created outside the models; autogenerate comparisons leave them alone.
+NON_MODEL_TABLES = frozenset(
+    {
+        FTS_TABLE,
+        *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config", "content")),
+    }
+)
+NON_MODEL_INDEXES = frozenset({"ix_articles_search_folded", "ix_articles_search_exact"})
+
+# Postgres: the text an article is searched on, accent-free and as published.
+# Punctuation becomes a space, so words split exactly where FTS5's unicode61 splits them
+# ("43-NQ/TW" is 43, nq, tw on both engines; Postgres' own parser keeps "nq/tw" whole).
+PG_DOCUMENT = (
+    "regexp_replace(coalesce(title, '') || ' ' || coalesce(lead, '') || ' ' || "
+    "coalesce(body, ''), '[^[:alnum:]]+', ' ', 'g')"
+)
+PG_FOLDED_VECTOR = f"to_tsvector('simple'::regconfig, dvcrawl_unaccent({PG_DOCUMENT}))"
+PG_EXACT_VECTOR = f"to_tsvector('simple'::regconfig, {PG_DOCUMENT})"
+
+SQLITE_CREATE = (
+    # Diacritics are kept in the index (remove_diacritics 0) so that exact search can match
+    # them; accent-free search goes to search_folded, which is folded before indexing.
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        title, lead, body, search_folded,
+        content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0'
+    )""",
+    f"""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
+        VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+    END""",
+    f"""CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
+        VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
+    END""",
+    f"""CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
+        VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
+        INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
+        VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+    END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS articles_fts_update",
+    "DROP TRIGGER IF EXISTS articles_fts_delete",
+    "DROP TRIGGER IF EXISTS articles_fts_insert",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+
+POSTGRES_CREATE = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    # unaccent() is only STABLE (its dictionary could change); pinning the dictionary makes
+    # the result depend on the argument alone, which an index expression requires.
+    """CREATE OR REPLACE FUNCTION dvcrawl_unaccent(text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+        AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
+    # For ts_headline: words are unaccented before comparison, so the accent-free query
+    # highlights "Dân vận" in the text as published.
+    "CREATE TEXT SEARCH CONFIGURATION dvcrawl_unaccent (COPY = simple)",
+    """ALTER TEXT SEARCH CONFIGURATION dvcrawl_unaccent
+        ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple""",
+    f"CREATE INDEX ix_articles_search_folded ON articles USING gin ({PG_FOLDED_VECTOR})",
+    f"CREATE INDEX ix_articles_search_exact ON articles USING gin ({PG_EXACT_VECTOR})",
+)
+POSTGRES_DROP = (
+    "DROP INDEX IF EXISTS ix_articles_search_exact",
+    "DROP INDEX IF EXISTS ix_articles_search_folded",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS dvcrawl_unaccent",
+    "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
+)
+
+
+def is_model_object(name: str | None, kind: str, _parents: object) -> bool:
+    """For Alembic's ``include_name``: search tables and expression indexes are made by hand
+    in migrations, so model comparison leaves them out."""
+    if kind == "table":
+        return name not in NON_MODEL_TABLES
+    if kind == "index":
+        return name not in NON_MODEL_INDEXES
+    return True
+
+
+def folded_document(title: str | None, lead: str | None, body: str | None) -> str:
+    """What accent-free search matches: title, lead and body, lower case, without diacritics."""
+    return fold_diacritics("\n".join(part for part in (title, lead, body) if part)).lower()
+
+
+def filter_key(value: str | None) -> str | None:
+    """A name or category as filters compare it, the same on every engine (SQLite's lower()
+    knows ASCII only): case and diacritics folded, spaces collapsed."""
+    if value is None:
+        return None
+    return " ".join(fold_diacritics(value).casefold().split()) or None
+
+
+def create_statements(dialect: str) -> tuple[str, ...]:
+    return {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(dialect, ())
+
+
+def drop_statements(dialect: str) -> tuple[str, ...]:
+    return {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(dialect, ())
+
+
+def fill_folded_text(connection: Connection, batch: int = 1000) -> None:
+    """Fold the search text and filter keys of rows stored before search existed."""
+    last = 0
+    while rows := connection.execute(
+        text(
+            "SELECT id, title, lead, body, category FROM articles WHERE id > :last "
+            "ORDER BY id LIMIT :batch"
+        ),
+        {"last": last, "batch": batch},
+    ).all():
+        connection.execute(
+            text(
+                "UPDATE articles SET search_folded = :folded, category_key = :category "
+                "WHERE id = :id"
+            ),
+            [
+                {
+                    "id": row.id,
+                    "folded": folded_document(row.title, row.lead, row.body),
+                    "category": filter_key(row.category),
+                }
+                for row in rows
+            ],
+        )
+        last = rows[-1].id
+    names = connection.execute(text("SELECT id, name FROM authors")).all()
+    if names:
+        connection.execute(
+            text("UPDATE authors SET name_key = :key WHERE id = :id"),
+            [{"id": row.id, "key": filter_key(row.name)} for row in names],
+        )

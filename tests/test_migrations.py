@@ -1,0 +1,84 @@
+"""The schema comes from migrations only: models and migrations agree, and old corpora upgrade."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from dvcrawl.corpus import Corpus
+from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
+from dvcrawl.storage.models import Base
+from dvcrawl.storage.search_ddl import is_model_object
+
+
+def test_models_and_migrations_agree(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": is_model_object},
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_alembic_check_finds_nothing_to_generate(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    command.check(alembic_config(engine))  # raises when autogenerate would write a migration
+
+
+def test_a_corpus_written_before_search_upgrades_without_loss(database_url: str) -> None:
+    """A database at revision 0001 (no search) with an article opens searchable after upgrade."""
+    engine = get_engine(database_url)
+    upgrade(engine, "0001")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (key, name, province, family, domains, former_domains, adhoc, "
+                "first_seen_at, updated_at) VALUES ('binh-phuoc', 'Tỉnh ủy Bình Phước', "
+                "'Bình Phước', 'nukeviet', '[]', '[]', false, :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
+                "image_urls, family, parser_revision, fetched_at, stored_at, category) VALUES "
+                "('binh-phuoc', 'https://x.vn/1', 'https://x.vn/1', 'Đảng bộ học tập nghị quyết', "
+                "'Phong trào Dân vận khéo.', '[]', '[]', 'nukeviet', 'nukeviet@1', :now, :now, "
+                "'Xây dựng Đảng')"
+            ),
+            {"now": now},
+        )
+        article_id = connection.execute(text("SELECT id FROM articles")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO authors (article_id, position, name, anonymous) "
+                "VALUES (:id, 0, 'Lê Dũng Toàn', false)"
+            ),
+            {"id": article_id},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == head_revision(engine)
+    with Corpus(database_url) as corpus:
+        (hit,) = corpus.search("dan van kheo")
+        assert hit.title == "Đảng bộ học tập nghị quyết"
+        assert [row.id for row in corpus.articles(author="le dung toan")] == [article_id]
+        assert [row.id for row in corpus.articles(category="xay dung dang")] == [article_id]
+
+
+def test_downgrade_to_the_first_revision_and_back(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "0001")
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM articles")).scalar() == 0

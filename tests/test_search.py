@@ -1,0 +1,235 @@
+"""Search on every engine: accent-free and exact matching, phrases, exclusions, filters,
+ranking, snippets, and hostile queries."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from dvcrawl.corpus import Corpus
+from dvcrawl.items import Article
+from dvcrawl.search.query import QuerySyntaxError, parse_query
+from dvcrawl.sites import get_site
+from dvcrawl.storage.db import prepare, session_factory
+from dvcrawl.storage.models import ArticleRecord
+from dvcrawl.storage.repository import ArchiveRepository
+from dvcrawl.text import Author, Byline
+
+VN = timezone(timedelta(hours=7))
+
+DOCUMENTS = {
+    "kheo": (
+        "binh-phuoc",
+        "Tổng kết phong trào “Dân vận khéo”",
+        ["Phong trào thi đua Dân vận khéo được nhân rộng ở 120 xã.", "Dân vận khéo là gốc."],
+        date(2024, 5, 19),
+        "Lê Dũng Toàn",
+        "Dân vận khéo",
+    ),
+    "dang": (
+        "binh-phuoc",
+        "Đảng bộ tỉnh học tập nghị quyết",
+        ["Đảng bộ tỉnh Bình Phước quán triệt Nghị quyết số 43-NQ/TW."],
+        date(2024, 3, 2),
+        "Trần Minh Khoa",
+        "Xây dựng Đảng",
+    ),
+    "hoa": (
+        "danvan",
+        "Hòa giải ở cơ sở",
+        ["Tổ hòa giải thôn Hòa Bình giải quyết 12 vụ việc; hoa mai nở sớm."],
+        date(2023, 12, 1),
+        "Minh Anh",
+        "Địa phương",
+    ),
+    "vi": (
+        "danvan",
+        "Vì dân, gần dân",
+        ["Cán bộ dân vận gần dân, hiểu dân; phong trào được Nhân dân ủng hộ."],
+        date(2022, 6, 30),
+        "Lê Dũng Toàn",
+        "Dân vận khéo",
+    ),
+    "tin": (
+        "tuyengiaodanvan",
+        "Tin vắn dân vận",
+        ["Tin vắn: hội nghị dân vận khéo toàn quốc sẽ tổ chức vào tháng 12."],
+        date(2025, 11, 2),
+        "Thu Hà",
+        "Tin tức",
+    ),
+}
+
+
+def article(key: str) -> Article:
+    site, title, body, day, author, category = DOCUMENTS[key]
+    return Article(
+        url=f"https://example.vn/{key}",
+        canonical_url=f"https://example.vn/{key}",
+        site_key=site,
+        title=title,
+        body=body,
+        published_at=datetime(day.year, day.month, day.day, 8, 0, tzinfo=VN),
+        byline=Byline(raw=author, authors=(Author(author),)),
+        category=category,
+        fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+        family="test",
+        parser_revision="test@1",
+        content_hash=key.ljust(64, "0"),
+    )
+
+
+@pytest.fixture
+def corpus(database_url: str) -> Iterator[Corpus]:
+    sessions = session_factory(prepare(database_url))
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        for site in ("binh-phuoc", "danvan", "tuyengiaodanvan"):
+            repository.save_site(get_site(site))
+        for key in DOCUMENTS:
+            repository.add_article(article(key), None)
+    with Corpus(database_url) as opened:
+        yield opened
+
+
+def found(corpus: Corpus, query: str, **options: object) -> set[str]:
+    return {hit.url.rsplit("/", 1)[1] for hit in corpus.search(query, **options)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dan van kheo", {"kheo", "tin"}),
+        ("Dân vận khéo", {"kheo", "tin"}),
+        ("DAN VAN KHEO", {"kheo", "tin"}),
+        ("dang bo", {"dang"}),  # đ is folded to d, which FTS5's own folding cannot do
+        ('"dan van kheo" -"tin van"', {"kheo"}),
+        ('"van kheo dan"', set()),  # a phrase keeps its word order
+        ("hoa", {"hoa"}),
+        ("gan dan -phong", set()),
+        ("gan dan", {"vi"}),
+        ("43-NQ/TW", {"dang"}),
+        ("nq", {"dang"}),
+        ("nhan rong", {"kheo"}),
+    ],
+)
+def test_accent_free_search(corpus: Corpus, query: str, expected: set[str]) -> None:
+    assert found(corpus, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hòa", {"hoa"}),
+        ("hoa", {"hoa"}),  # "hoa mai": the flower, written without tone marks
+        ("Đảng", {"dang"}),
+        ("dang", set()),
+        ("dân vận", {"kheo", "vi", "tin"}),
+        ("dan van", set()),
+    ],
+)
+def test_exact_search_keeps_diacritics(corpus: Corpus, query: str, expected: set[str]) -> None:
+    assert found(corpus, query, exact=True) == expected
+
+
+def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
+    assert found(corpus, "hoa") == {"hoa"}
+    assert len(corpus.search("hoa", exact=True)) == 1
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"sites": ["danvan"]}, {"hoa", "vi"}),
+        ({"provinces": ["Bình Phước"]}, {"kheo", "dang"}),
+        ({"since": date(2024, 1, 1)}, {"kheo", "dang", "tin"}),
+        ({"until": date(2024, 3, 2)}, {"dang", "vi", "hoa"}),
+        ({"since": date(2024, 3, 2), "until": date(2024, 3, 2)}, {"dang"}),
+        ({"author": "lê dũng toàn"}, {"kheo", "vi"}),
+        ({"author": "LE DUNG TOAN"}, {"kheo", "vi"}),
+        ({"author": "Trần Minh Khoa"}, {"dang"}),
+        ({"category": "Dân vận khéo"}, {"kheo", "vi"}),
+        ({"category": "xay dung dang"}, {"dang"}),
+        ({"category": "ĐỊA PHƯƠNG"}, {"hoa"}),
+    ],
+)
+def test_filters(corpus: Corpus, filters: dict[str, object], expected: set[str]) -> None:
+    assert found(corpus, "dan", **filters) == expected & found(corpus, "dan")
+    assert {row.url.rsplit("/", 1)[1] for row in corpus.articles(**filters)} == expected  # type: ignore[arg-type]
+
+
+def test_ranking_puts_the_densest_match_first(corpus: Corpus) -> None:
+    hits = corpus.search("dan van kheo")
+    assert [hit.url.rsplit("/", 1)[1] for hit in hits] == ["kheo", "tin"]
+
+
+def test_snippets_mark_the_words_as_published(corpus: Corpus) -> None:
+    (hit,) = corpus.search('"dan van kheo" -"tin van"')
+    assert "[Dân vận khéo]" in hit.snippet
+    assert hit.authors == ("Lê Dũng Toàn",)
+    exact = corpus.search("Đảng", exact=True)[0]
+    assert "[Đảng]" in exact.snippet
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "'; DROP TABLE articles; --",
+        '" OR 1=1 --',
+        "dan) OR (1=1",
+        "title:dan",
+        "dan*",
+        "NEAR(dan van)",
+        "dan AND OR NOT van",
+        "^dan",
+        "{title}: dan",
+        "dan\x00van",
+        "‘dan’ – “van”",
+        "%' OR '%'='",
+        "dan\\",
+    ],
+)
+def test_hostile_queries_are_searched_as_text(corpus: Corpus, hostile: str) -> None:
+    with contextlib.suppress(QuerySyntaxError):
+        corpus.search(hostile)
+    with corpus.sessions() as session:
+        assert session.scalar(select(func.count(ArticleRecord.id))) == len(DOCUMENTS)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('dan "van', "unclosed quote"),
+        ("-dan", "at least one word"),
+        ('""', "no letter or digit"),
+        ("   ", "at least one word"),
+        ("x" * 1001, "longer than"),
+        (" ".join(f"w{i}" for i in range(40)), "at most"),
+    ],
+)
+def test_malformed_queries_say_what_is_wrong(query: str, message: str) -> None:
+    with pytest.raises(QuerySyntaxError, match=message):
+        parse_query(query)
+
+
+def test_the_index_follows_updates_and_deletes(corpus: Corpus) -> None:
+    with corpus.sessions.begin() as session:
+        record = session.scalars(
+            select(ArticleRecord).where(ArticleRecord.url.endswith("/vi"))
+        ).one()
+        record.title = "Gương sáng khu phố"
+        session.delete(
+            session.scalars(select(ArticleRecord).where(ArticleRecord.url.endswith("/tin"))).one()
+        )
+    assert found(corpus, "guong sang") == {"vi"}
+    assert found(corpus, "tin van") == set()
+
+
+def test_dataframe_helper(corpus: Corpus) -> None:
+    frame = corpus.to_dataframe(sites=["binh-phuoc"])
+    assert sorted(frame["url"].str.rsplit("/", n=1).str[1]) == ["dang", "kheo"]
+    assert frame["published_at"].notna().all()
