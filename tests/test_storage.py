@@ -68,16 +68,60 @@ def test_article_is_stored_whole_and_reads_back_aware(sessions) -> None:  # type
         assert record.organisation == "Ban Dân vận Tỉnh ủy"
 
 
-def test_a_failed_write_leaves_no_part_of_the_article(sessions) -> None:  # type: ignore[no-untyped-def]
+def test_a_repeated_article_is_skipped_whole(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as session:
         ArchiveRepository(session).add_article(make_article(), None)
     clash = make_article(url="https://tinhuybinhphuoc.vn/news/khac/hoi-nghi-1049.html")
-    with pytest.raises(IntegrityError), sessions.begin() as session:
-        ArchiveRepository(session).add_article(clash, None)
+    with sessions.begin() as session:
+        assert ArchiveRepository(session).add_article(clash, None) is None
     with sessions() as session:
         assert session.scalar(select(func.count(ArticleRecord.id))) == 1
         assert session.scalar(select(func.count(CaptionRecord.id))) == 1
         assert session.scalar(select(func.count(AuthorRecord.id))) == 1
+
+
+def test_a_failed_write_leaves_no_part_of_the_article(sessions) -> None:  # type: ignore[no-untyped-def]
+    broken = make_article(captions=[Caption("Quang cảnh", None), Caption(None, None)])  # type: ignore[arg-type]
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        ArchiveRepository(session).add_article(broken, None)
+    with sessions() as session:
+        assert session.scalar(select(func.count(ArticleRecord.id))) == 0
+        assert session.scalar(select(func.count(CaptionRecord.id))) == 0
+        assert session.scalar(select(func.count(AuthorRecord.id))) == 0
+
+
+def test_batches_skip_repeats_the_same_way_on_every_engine(sessions) -> None:  # type: ignore[no-untyped-def]
+    batch = [
+        make_article(),
+        make_article(url="https://x.vn/2", canonical_url="https://x.vn/2", site_article_id="2",
+                     content_hash="b" * 64),
+        make_article(url="https://x.vn/3", canonical_url="https://x.vn/3", site_article_id="3"),
+        make_article(url="https://x.vn/2", canonical_url="https://x.vn/2", site_article_id="4",
+                     content_hash="c" * 64),
+    ]  # fmt: skip
+    with sessions.begin() as session:
+        ids = ArchiveRepository(session).add_articles(batch, None)
+    assert [article_id is not None for article_id in ids] == [True, True, False, False]
+    with sessions() as session:
+        assert session.scalar(select(func.count(CaptionRecord.id))) == 2
+
+
+def test_readers_are_not_blocked_by_a_crawl_writing(database_url: str) -> None:
+    engine = prepare(database_url)
+    factory = session_factory(engine)
+    with factory.begin() as session:
+        ArchiveRepository(session).save_site(get_site("binh-phuoc"))
+    writer = factory()
+    writer.begin()
+    ArchiveRepository(writer).add_article(make_article(), None)  # not committed yet
+    try:
+        with factory() as reader:
+            assert reader.scalar(select(func.count(ArticleRecord.id))) == 0
+    finally:
+        writer.commit()
+        writer.close()
+    with factory() as reader:
+        assert reader.scalar(select(func.count(ArticleRecord.id))) == 1
 
 
 def test_naive_datetimes_are_refused(sessions) -> None:  # type: ignore[no-untyped-def]

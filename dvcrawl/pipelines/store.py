@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
 from dvcrawl.items import Article
 from dvcrawl.pipelines.dedupe import DuplicateArticle
 from dvcrawl.storage.db import prepare, session_factory
@@ -44,25 +42,21 @@ class StorePipeline:
         assert item.site_key
         assert item.url
         run_id = self.stats.get_value("dvcrawl/crawl_run_id")
-        try:
-            with self.sessions.begin() as session:
-                repository = ArchiveRepository(session)
-                article_id = repository.add_article(item, run_id)
-                repository.record_visit(
-                    site_key=item.site_key,
-                    url=item.url,
-                    site_article_id=item.site_article_id,
-                    outcome=STORED,
-                    article_id=article_id,
-                    crawl_run_id=run_id,
-                )
-        except IntegrityError as exc:
-            # Only a unique key taken meanwhile is a conflict; any other violation is a bug.
-            with self.sessions() as session:
-                found = ArchiveRepository(session).find_duplicate(item)
-            if found is None:
-                raise
-            raise StoreConflict(f"{item.url} was stored meanwhile as article #{found[1]}") from exc
+        with self.sessions.begin() as session:
+            repository = ArchiveRepository(session)
+            article_id = repository.add_article(item, run_id)
+            if article_id is None:
+                found = repository.find_duplicate(item)
+                stored = f"#{found[1]}" if found else "an article"
+                raise StoreConflict(f"{item.url} was stored meanwhile as {stored}")
+            repository.record_visit(
+                site_key=item.site_key,
+                url=item.url,
+                site_article_id=item.site_article_id,
+                outcome=STORED,
+                article_id=article_id,
+                crawl_run_id=run_id,
+            )
         self.stats.inc_value("dvcrawl/stored")
         logger.debug("stored %s as article #%d", item.url, article_id)
         return item

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dvcrawl.items import Article
@@ -21,6 +23,7 @@ from dvcrawl.storage.models import (
     PageVisitRecord,
     SiteRecord,
 )
+from dvcrawl.storage.search_ddl import filter_key, folded_document
 
 STORED = "stored"
 
@@ -122,61 +125,45 @@ class ArchiveRepository:
 
     # writing ------------------------------------------------------------------
 
-    def add_article(self, article: Article, crawl_run_id: int | None) -> int:
-        """Insert the article with its captions, authors and attachments; returns its id."""
-        if not (article.url and article.site_key and article.title and article.fetched_at):
-            raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
-        byline = article.byline
-        body = "\n\n".join(article.body)
-        record = ArticleRecord(
-            site_key=article.site_key,
-            crawl_run_id=crawl_run_id,
-            url=article.url,
-            canonical_url=article.canonical_url or article.url,
-            site_article_id=article.site_article_id,
-            title=article.title,
-            lead=article.lead,
-            body=body,
-            published_at=article.published_at,
-            published_raw=article.published_raw,
-            published_source=article.published_source,
-            byline_raw=byline.raw if byline else None,
-            organisation=byline.organisation if byline else None,
-            source=byline.source if byline else None,
-            byline_role=byline.role if byline else None,
-            photo_credit=byline.photo if byline else None,
-            byline_qualifier=byline.qualifier if byline else None,
-            category=article.category,
-            tags=list(article.tags),
-            image_urls=list(article.image_urls),
-            family=article.family or "",
-            parser_revision=article.parser_revision or "",
-            title_key=article.title_key,
-            body_key=article.body_key,
-            content_hash=article.content_hash,
-            fetched_at=article.fetched_at,
-            stored_at=utcnow(),
+    def add_article(self, article: Article, crawl_run_id: int | None) -> int | None:
+        """Insert one article with its captions, authors and attachments; returns its id,
+        or None when its URL, site id or content hash is already stored."""
+        return self.add_articles([article], crawl_run_id)[0]
+
+    def add_articles(
+        self, articles: Sequence[Article], crawl_run_id: int | None
+    ) -> list[int | None]:
+        """Insert articles in the caller's transaction, each whole or not at all.
+
+        An article that repeats a stored one (same URL, site id or content hash) is skipped
+        and its id is None: ``INSERT … ON CONFLICT DO NOTHING``, which both engines read the
+        same way. Captions, authors and attachments follow in one batched insert per table.
+        """
+        ids: list[int | None] = []
+        children: dict[type[Any], list[dict[str, Any]]] = {
+            CaptionRecord: [],
+            AuthorRecord: [],
+            AttachmentRecord: [],
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert_article = (postgres_insert if dialect == "postgresql" else sqlite_insert)(
+            ArticleRecord
         )
-        record.captions = [
-            CaptionRecord(position=i, text=c.text, image_url=c.image_url)
-            for i, c in enumerate(article.captions)
-        ]
-        record.authors = [
-            AuthorRecord(
-                position=i,
-                name=a.name,
-                title=a.title,
-                anonymous=a.anonymous,
+        for article in articles:
+            statement = (
+                insert_article.values(article_row(article, crawl_run_id))
+                .on_conflict_do_nothing()
+                .returning(ArticleRecord.id)
             )
-            for i, a in enumerate(byline.authors if byline else ())
-        ]
-        record.attachments = [
-            AttachmentRecord(position=i, url=a.url, title=a.title)
-            for i, a in enumerate(article.attachments)
-        ]
-        self.session.add(record)
-        self.session.flush()
-        return record.id
+            article_id = self.session.execute(statement).scalar()
+            ids.append(article_id)
+            if article_id is not None:
+                for model, rows in child_rows(article, article_id).items():
+                    children[model].extend(rows)
+        for model, rows in children.items():
+            if rows:
+                self.session.execute(insert(model), rows)
+        return ids
 
     def record_visit(
         self,
@@ -248,6 +235,71 @@ class ArchiveRepository:
                 )
             )
         return summaries
+
+
+def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
+    """The ``articles`` row of an item, derived search and filter columns included."""
+    if not (article.url and article.site_key and article.title and article.fetched_at):
+        raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
+    byline = article.byline
+    body = "\n\n".join(article.body)
+    return {
+        "site_key": article.site_key,
+        "crawl_run_id": crawl_run_id,
+        "url": article.url,
+        "canonical_url": article.canonical_url or article.url,
+        "site_article_id": article.site_article_id,
+        "title": article.title,
+        "lead": article.lead,
+        "body": body,
+        "published_at": article.published_at,
+        "published_raw": article.published_raw,
+        "published_source": article.published_source,
+        "byline_raw": byline.raw if byline else None,
+        "organisation": byline.organisation if byline else None,
+        "source": byline.source if byline else None,
+        "byline_role": byline.role if byline else None,
+        "photo_credit": byline.photo if byline else None,
+        "byline_qualifier": byline.qualifier if byline else None,
+        "category": article.category,
+        "category_key": filter_key(article.category),
+        "tags": list(article.tags),
+        "image_urls": list(article.image_urls),
+        "family": article.family or "",
+        "parser_revision": article.parser_revision or "",
+        "title_key": article.title_key,
+        "body_key": article.body_key,
+        "content_hash": article.content_hash,
+        "search_folded": folded_document(article.title, article.lead, body),
+        "fetched_at": article.fetched_at,
+        "stored_at": utcnow(),
+    }
+
+
+def child_rows(article: Article, article_id: int) -> dict[type[Any], list[dict[str, Any]]]:
+    """The caption, author and attachment rows of a stored article, in page order."""
+    authors = article.byline.authors if article.byline else ()
+    return {
+        CaptionRecord: [
+            {"article_id": article_id, "position": i, "text": c.text, "image_url": c.image_url}
+            for i, c in enumerate(article.captions)
+        ],
+        AuthorRecord: [
+            {
+                "article_id": article_id,
+                "position": i,
+                "name": a.name,
+                "name_key": filter_key(a.name),
+                "title": a.title,
+                "anonymous": a.anonymous,
+            }
+            for i, a in enumerate(authors)
+        ],
+        AttachmentRecord: [
+            {"article_id": article_id, "position": i, "url": a.url, "title": a.title}
+            for i, a in enumerate(article.attachments)
+        ],
+    }
 
 
 def _aware(value: datetime | None) -> datetime | None:
