@@ -14,8 +14,8 @@ ROOT = Path(__file__).parent.parent
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "dvcrawl", "tests", "benchmarks"],
-        ["ruff", "format", "--check", "dvcrawl", "tests", "benchmarks"],
+        ["ruff", "check", "dvcrawl", "tests", "benchmarks", "tools"],
+        ["ruff", "format", "--check", "dvcrawl", "tests", "benchmarks", "tools"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from dvcrawl.storage.models import ArticleRecord, CrawlRunRecord
 from dvcrawl.storage.repository import ArchiveRepository
 
 QUIET = ("--delay", "0", "--progress", "0")
+# Characters that TCVN3 text shows when it is read as cp1252 ("§¶ng", "LËp", "c«ng").
+LEGACY_SURFACE = ("§", "¶", "Ë", "«", "©", "Ö")
 
 
 @dataclass
@@ -58,6 +61,17 @@ def test_first_crawl_stores_exactly_the_expected_articles(two_crawls: TwoCrawls)
         assert len(kept) == 1, f"exactly one of {pair} must be stored, got {kept}"
         stored -= kept
     assert sorted(stored) == two_crawls.expected["stored"]
+
+
+def test_legacy_and_decomposed_pages_are_stored_as_unicode_nfc(two_crawls: TwoCrawls) -> None:
+    """TCVN3 pages and NFD pages come out as the same NFC text a Unicode page would give."""
+    by_url = {article.url: article for article in two_crawls.articles}
+    for url, title in two_crawls.expected.get("titles", {}).items():
+        assert by_url[url].title == title
+    for article in two_crawls.articles:
+        for text in (article.title, article.lead or "", article.body):
+            assert unicodedata.is_normalized("NFC", text), article.url
+        assert not any(mark in article.body for mark in LEGACY_SURFACE), article.url
 
 
 def test_first_crawl_names_every_drop(two_crawls: TwoCrawls) -> None:

@@ -6,29 +6,17 @@ spider all go through the same pure functions.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
+
+from dvcrawl.text import decode_html_with_source
 
 if TYPE_CHECKING:
     from scrapy.http import Response
-
-
-def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Decode page bytes: strict UTF-8 first, whatever the header claims.
-
-    A UTF-8 page labelled ISO-8859-1 would otherwise lose Đ, ọ and ờ for good.
-    """
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        _, text = html_to_unicode(content_type, body)
-    return text.removeprefix("\ufeff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +27,8 @@ class Page:
     status: int = 200
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     text: str = ""
+    decoded_by: str = ""
+    """How the bytes became text (``utf-8``, ``font:tcvn3``, ``declared:cp1258`` …)."""
     selector: Selector = field(default_factory=lambda: Selector(text="<html></html>"))
 
     @classmethod
@@ -52,9 +42,9 @@ class Page:
         fetched_at: datetime | None = None,
     ) -> Page:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
-        # NFC before parsing: selectors that name Vietnamese words ("Tác giả") must match
-        # pages whose CMS stores decomposed text too.
-        text = unicodedata.normalize("NFC", decode_body(body, headers.get("content-type")))
+        # Decoded from the bytes, not by the header alone, and in NFC before parsing:
+        # selectors that name Vietnamese words ("Tác giả") must match decomposed pages too.
+        text, decoded_by = decode_html_with_source(body, headers.get("content-type"))
         return cls(
             url=url,
             body=body,
@@ -62,6 +52,7 @@ class Page:
             status=status,
             fetched_at=fetched_at or datetime.now(UTC),
             text=text,
+            decoded_by=decoded_by,
             selector=Selector(text=text or "<html></html>", base_url=url),
         )
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dvcrawl.items import Article, Caption
-from dvcrawl.text import Byline, clean_paragraphs, clean_text, split_byline, text_key
+from dvcrawl.text import Byline, clean_text, fix_legacy, split_byline, text_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -16,19 +16,25 @@ if TYPE_CHECKING:
 TEXT_FIELDS = ("title", "lead", "category", "published_raw")
 
 
+def stored_text(text: str) -> str:
+    """The stored text layer: legacy encodings converted first (TCVN3's soft-hyphen byte is
+    the letter ư, which cleaning would delete), then cleaned."""
+    return clean_text(fix_legacy(text))
+
+
 def normalize_article(article: Article) -> Article:
     """The article as it will be stored: cleaned text plus ``title_key``, ``body_key`` and hash."""
     updates: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = getattr(article, name)
         if value is not None:
-            updates[name] = clean_text(value) or None
-    updates["body"] = clean_paragraphs(article.body)
-    updates["tags"] = list(dict.fromkeys(clean_paragraphs(article.tags)))
+            updates[name] = stored_text(value) or None
+    updates["body"] = [text for paragraph in article.body if (text := stored_text(paragraph))]
+    updates["tags"] = list(dict.fromkeys(t for tag in article.tags if (t := stored_text(tag))))
     updates["captions"] = [
         Caption(text=text, image_url=c.image_url)
         for c in article.captions
-        if (text := clean_text(c.text))
+        if (text := stored_text(c.text))
     ]
     if article.byline is not None:
         updates["byline"] = _clean_byline(article.byline)
@@ -52,11 +58,12 @@ def content_hash(title_key: str | None, body_key: str | None) -> str | None:
 
 def _clean_byline(byline: Byline) -> Byline:
     def clean(value: str | None) -> str | None:
-        return (clean_text(value) or None) if value is not None else None
+        return (stored_text(value) or None) if value is not None else None
 
     return replace(
         byline,
-        raw=clean_text(byline.raw),
+        raw=stored_text(byline.raw),
+        authors=tuple(replace(a, name=stored_text(a.name)) for a in byline.authors),
         organisation=clean(byline.organisation),
         source=clean(byline.source),
         role=clean(byline.role),

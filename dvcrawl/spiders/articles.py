@@ -143,7 +143,9 @@ class ArticlesSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         self._inc("dvcrawl/pages/article")
-        yield parse_article(page_from_response(response), self.profile)
+        page = page_from_response(response)
+        self._inc(f"dvcrawl/decoded/{page.decoded_by}")
+        yield parse_article(page, self.profile)
 
     def _is_known(self, url: str) -> bool:
         assert self.sessions is not None
