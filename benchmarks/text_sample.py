@@ -32,6 +32,8 @@ from typing import Final, TypeVar
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
+from dvcrawl.text._legacy_tables import TCVN3_DECODE, VISCII_DECODE, VNI_ENCODE
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 PAGES: Final = ROOT / "tests" / "fixtures" / "pages"
 SITES: Final = ROOT / "tests" / "fixtures" / "sites"
@@ -99,6 +101,10 @@ class Sample:
     dates: list[DateCase]
     material: Material
     composition: dict[str, Counter[str]]
+    legacy_bytes: dict[str, list[bytes]] = field(default_factory=dict)
+    """Raw-text strings encoded in each legacy encoding (the byte converters' input)."""
+    pages: list[tuple[bytes, str | None]] = field(default_factory=list)
+    """HTML bodies with their Content-Type (decode_html's input)."""
 
 
 # --- fixture material ----------------------------------------------------------------------
@@ -792,6 +798,8 @@ def build_sample(n: int = 10_000, seed: int = 1) -> Sample:
         random.Random(f"{seed}-bylines"), material, n
     )
     dates = date_sample(random.Random(f"{seed}-dates"), material, n)
+    legacy = legacy_bytes_sample(raw_text)
+    pages = page_sample(random.Random(f"{seed}-pages"), n)
     return Sample(
         raw_text=raw_text,
         paragraphs=paragraphs,
@@ -806,8 +814,100 @@ def build_sample(n: int = 10_000, seed: int = 1) -> Sample:
             "byline lines": byline_kinds,
             "byline variations": byline_variations,
             "date forms": Counter(case.form for case in dates),
+            "legacy bytes": Counter({kind: len(data) for kind, data in legacy.items()}),
+            "html pages": Counter(_page_kind(body, kind) for body, kind in pages),
         },
+        legacy_bytes=legacy,
+        pages=pages,
     )
+
+
+# --- bytes: legacy encodings and whole pages -------------------------------------------------
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _single_byte_encoder(table: str) -> dict[str, int]:
+    """Character → byte for a 256-entry decode table (the first byte wins)."""
+    encoder: dict[str, int] = {}
+    for byte, char in enumerate(table):
+        encoder.setdefault(char, byte)
+    return encoder
+
+
+def _encode_with(encoder: dict[str, int], text: str) -> bytes | None:
+    try:
+        return bytes(encoder[char] for char in unicodedata.normalize("NFC", text))
+    except KeyError:
+        return None
+
+
+def _cp1258(text: str) -> bytes | None:
+    """Windows-1258 keeps base vowels precomposed (â, ơ, ư …) and tone marks combining."""
+    pieces = []
+    for char in unicodedata.normalize("NFD", text):
+        if char in _TONES or not pieces:
+            pieces.append(char)
+        else:
+            pieces[-1] = unicodedata.normalize("NFC", pieces[-1] + char)
+            if unicodedata.combining(char) and len(pieces[-1]) > 1:
+                pieces[-1], tail = pieces[-1][0], pieces[-1][1:]
+                pieces.append(tail)
+    try:
+        return "".join(pieces).encode("cp1258")
+    except UnicodeEncodeError:
+        return None
+
+
+def legacy_bytes_sample(raw_text: list[str]) -> dict[str, list[bytes]]:
+    """The raw-text sample in TCVN3, VNI, VISCII and Windows-1258 (strings an encoding
+    cannot hold, such as upper-case toned letters in TCVN3, are left out)."""
+    tcvn3 = _single_byte_encoder(TCVN3_DECODE)
+    viscii = _single_byte_encoder(VISCII_DECODE)
+    vni = {char: sequence.encode("cp1252") for char, sequence in VNI_ENCODE.items()}
+
+    def encode_vni(text: str) -> bytes | None:
+        try:
+            return b"".join(
+                vni[c] if c in vni else c.encode("cp1252")
+                for c in unicodedata.normalize("NFC", text)
+            )
+        except UnicodeEncodeError:
+            return None
+
+    encoders = {
+        "tcvn3": lambda t: _encode_with(tcvn3, t),
+        "vni": encode_vni,
+        "viscii": lambda t: _encode_with(viscii, t),
+        "cp1258": _cp1258,
+    }
+    return {
+        kind: [data for text in raw_text if (data := encode(text)) is not None]
+        for kind, encode in encoders.items()
+    }
+
+
+def page_sample(rng: random.Random, n: int) -> list[tuple[bytes, str | None]]:
+    """``n`` HTML bodies drawn from the fixtures (UTF-8, NFD and TCVN3 pages), each with the
+    Content-Type it was served with, or a wrong or missing one."""
+    bodies: list[tuple[bytes, str | None]] = []
+    for meta in sorted(PAGES.glob("*/*/meta.json")):
+        headers = json.loads(meta.read_text(encoding="utf-8")).get("headers", {})
+        bodies.append(((meta.parent / "page.html").read_bytes(), headers.get("Content-Type")))
+    labels = (None, "text/html", "text/html; charset=iso-8859-1", "text/html; charset=utf-8")
+    sample = []
+    for _ in range(n):
+        body, content_type = rng.choice(bodies)
+        sample.append((body, content_type if rng.random() < 0.5 else rng.choice(labels)))
+    return sample
+
+
+def _page_kind(body: bytes, _content_type: str | None) -> str:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "legacy bytes"
+    return "UTF-8"
 
 
 def counts_line(counts: Counter[str] | Iterable[tuple[str, int]]) -> str:

@@ -111,6 +111,12 @@ KNOWN_SAMPLES: Final = {
     "split_byline": "byline lines",
     "looks_like_byline": "byline lines",
     "parse_datetime": "date strings",
+    "decode_html": "html pages",
+    "decode_html_with_source": "html pages",
+    "tcvn3_to_unicode": "tcvn3 bytes",
+    "vni_to_unicode": "vni bytes",
+    "viscii_to_unicode": "viscii bytes",
+    "cp1258_to_unicode": "cp1258 bytes",
 }
 
 Parser = Callable[[DateCase], datetime | None]
@@ -161,6 +167,12 @@ def _workload(
     if label == "date strings":
         cases = sample.dates
         return label, lambda: _run_parse_datetime(cases, function), len(cases), len(cases)
+    if label == "html pages":
+        pages = sample.pages
+        return label, lambda: [function(body, kind) for body, kind in pages], len(pages), len(pages)
+    if label.endswith(" bytes"):
+        data = sample.legacy_bytes[label.removesuffix(" bytes")]
+        return label, lambda: [function(item) for item in data], len(data), len(data)
     if label == "articles":
         articles = sample.articles
         paragraphs = sum(map(len, articles))

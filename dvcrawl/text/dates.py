@@ -31,13 +31,16 @@ MAX_YEAR: Final = 2199
 
 # đ has no decomposition, and its look-alikes (cp1258 eth, African D) must fold the same way.
 _STROKE_D: Final = str.maketrans("đĐðÐɖƉ", "dDdDdD")
+_HAS_STROKE_D: Final = re.compile("[đĐðÐɖƉ]")
 
 
 def _fold(text: str) -> str:
     """Lower case, ASCII only: marks dropped, đ → d, space variants → " " (via NFKD)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_STROKE_D))
+    if _HAS_STROKE_D.search(text):  # translate() is slow on non-ASCII text: only when needed
+        text = text.translate(_STROKE_D)
+    decomposed = unicodedata.normalize("NFKD", text)
     return decomposed.encode("ascii", "ignore").decode("ascii").lower()
 
 
