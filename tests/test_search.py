@@ -165,6 +165,7 @@ def test_filters(corpus: Corpus, filters: dict[str, object], expected: set[str])
 def test_ranking_puts_the_densest_match_first(corpus: Corpus) -> None:
     hits = corpus.search("dan van kheo")
     assert [hit.url.rsplit("/", 1)[1] for hit in hits] == ["kheo", "tin"]
+    assert hits[0].rank > hits[1].rank
 
 
 def test_snippets_mark_the_words_as_published(corpus: Corpus) -> None:

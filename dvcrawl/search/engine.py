@@ -43,6 +43,7 @@ class Hit:
     category: str | None
     authors: tuple[str, ...]
     rank: float
+    """Relevance, higher is better (bm25 on SQLite, ts_rank on Postgres: not comparable)."""
     snippet: str
     terms: tuple[str, ...] = field(default=(), repr=False)
 
@@ -93,9 +94,10 @@ def _columns() -> tuple[Any, ...]:
 def _sqlite(query: Query) -> Select[Any]:
     columns = "{title lead body}" if query.exact else "{search_folded}"
     match = f"{columns} : ({query.fts5()})"
+    # bm25() is lower for better matches; negated, rank means the same on both engines.
     rank: ColumnElement[Any] = literal_column(f"bm25({FTS_TABLE})")
     return (
-        select(*_columns(), rank.label("rank"))
+        select(*_columns(), (-rank).label("rank"))
         .select_from(ArticleRecord)
         .join(table(FTS_TABLE), literal_column(f"{FTS_TABLE}.rowid") == ArticleRecord.id)
         .where(literal_column(FTS_TABLE).op("MATCH")(match))
