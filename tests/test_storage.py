@@ -214,3 +214,18 @@ def test_an_outdated_schema_is_not_touched_behind_the_archivist(database_url: st
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
     with pytest.raises(DatabaseError, match="dvcrawl db upgrade"):
         prepare(database_url)
+
+
+def test_saving_a_site_twice_updates_it(sessions) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as changed
+
+    from dvcrawl.storage.models import SiteRecord
+
+    profile = get_site("binh-phuoc")
+    with sessions.begin() as session:
+        ArchiveRepository(session).save_site(changed(profile, name="Tỉnh ủy Đồng Nai (cũ)"))
+    with sessions() as session:
+        record = session.get_one(SiteRecord, "binh-phuoc")
+        assert record.name == "Tỉnh ủy Đồng Nai (cũ)"
+        assert record.first_seen_at <= record.updated_at
+        assert session.scalar(select(func.count()).select_from(SiteRecord)) == 1

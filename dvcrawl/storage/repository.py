@@ -51,19 +51,26 @@ class ArchiveRepository:
     # sites ------------------------------------------------------------------
 
     def save_site(self, profile: SiteProfile) -> None:
-        record = self.session.get(SiteRecord, profile.key)
+        """Insert or update the site row (an upsert, safe when two crawls start together)."""
         now = utcnow()
-        if record is None:
-            record = SiteRecord(key=profile.key, first_seen_at=now)
-            self.session.add(record)
-        record.name = profile.name
-        record.province = profile.province
-        record.family = profile.family.name
-        record.domains = list(profile.domains)
-        record.former_domains = list(profile.former_domains)
-        record.adhoc = profile.adhoc
-        record.updated_at = now
-        self.session.flush()
+        values = {
+            "name": profile.name,
+            "province": profile.province,
+            "family": profile.family.name,
+            "domains": list(profile.domains),
+            "former_domains": list(profile.former_domains),
+            "adhoc": profile.adhoc,
+            "updated_at": now,
+        }
+        statement = self._insert(SiteRecord).values(key=profile.key, first_seen_at=now, **values)
+        self.session.execute(
+            statement.on_conflict_do_update(index_elements=[SiteRecord.key], set_=values)
+        )
+
+    def _insert(self, model: type[Any]) -> Any:
+        """The dialect's INSERT, which both engines extend with the same ON CONFLICT clauses."""
+        dialect = self.session.get_bind().dialect.name
+        return (postgres_insert if dialect == "postgresql" else sqlite_insert)(model)
 
     # crawl runs ---------------------------------------------------------------
 
@@ -145,10 +152,7 @@ class ArchiveRepository:
             AuthorRecord: [],
             AttachmentRecord: [],
         }
-        dialect = self.session.get_bind().dialect.name
-        insert_article = (postgres_insert if dialect == "postgresql" else sqlite_insert)(
-            ArticleRecord
-        )
+        insert_article = self._insert(ArticleRecord)
         for article in articles:
             statement = (
                 insert_article.values(article_row(article, crawl_run_id))
