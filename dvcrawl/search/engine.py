@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dvcrawl.search.query import Query
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, SiteRecord
-from dvcrawl.storage.search_ddl import FTS_TABLE, PG_DOCUMENT, filter_key
+from dvcrawl.storage.search_ddl import FTS_TABLE, PG_EXACT_COLUMN, PG_FOLDED_COLUMN, filter_key
 from dvcrawl.text import VIETNAM_TZ, fold_diacritics
 
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
@@ -106,10 +106,7 @@ def _sqlite(query: Query) -> Select[Any]:
 
 
 def _postgres(query: Query) -> Select[Any]:
-    document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
-    if not query.exact:
-        document = func.dvcrawl_unaccent(document)
-    vector = func.to_tsvector(SIMPLE, document)
+    vector = literal_column(PG_EXACT_COLUMN if query.exact else PG_FOLDED_COLUMN)
     tsquery: ColumnElement[Any] | None = None
     for term in query.terms:
         part = func.phraseto_tsquery(SIMPLE, term.words(query.exact))
@@ -200,8 +197,15 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
 
 
 def _fold_same_length(text_: str, exact: bool) -> str:
-    """Lower case and, unless exact, each character folded on its own, so indices line up."""
-    lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text_)
+    """Lower case and, unless exact, without diacritics, with indices that line up with
+    ``text_``: the whole text at once when that keeps its length (it does for NFC
+    Vietnamese), else character by character."""
+    lower = text_.lower()
+    if len(lower) != len(text_):
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text_)
     if exact:
         return lower
+    folded = fold_diacritics(lower)
+    if len(folded) == len(lower):
+        return folded
     return "".join(f if len(f := fold_diacritics(c)) == 1 else c for c in lower)

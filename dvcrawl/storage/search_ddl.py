@@ -20,6 +20,10 @@ NON_MODEL_TABLES = frozenset(
     }
 )
 NON_MODEL_INDEXES = frozenset({"ix_articles_search_folded", "ix_articles_search_exact"})
+# Postgres only: the search vectors, stored so that ranking does not rebuild them per row.
+PG_FOLDED_COLUMN = "search_vector"
+PG_EXACT_COLUMN = "search_vector_exact"
+NON_MODEL_COLUMNS = frozenset({PG_FOLDED_COLUMN, PG_EXACT_COLUMN})
 
 # Postgres: the text an article is searched on, accent-free and as published.
 # Punctuation becomes a space, so words split exactly where FTS5's unicode61 splits them
@@ -69,18 +73,18 @@ POSTGRES_CREATE = (
     """CREATE OR REPLACE FUNCTION dvcrawl_unaccent(text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
-    # For ts_headline: words are unaccented before comparison, so the accent-free query
-    # highlights "Dân vận" in the text as published.
-    "CREATE TEXT SEARCH CONFIGURATION dvcrawl_unaccent (COPY = simple)",
-    """ALTER TEXT SEARCH CONFIGURATION dvcrawl_unaccent
-        ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple""",
-    f"CREATE INDEX ix_articles_search_folded ON articles USING gin ({PG_FOLDED_VECTOR})",
-    f"CREATE INDEX ix_articles_search_exact ON articles USING gin ({PG_EXACT_VECTOR})",
+    f"ALTER TABLE articles ADD COLUMN {PG_FOLDED_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS ({PG_FOLDED_VECTOR}) STORED",
+    f"ALTER TABLE articles ADD COLUMN {PG_EXACT_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS ({PG_EXACT_VECTOR}) STORED",
+    f"CREATE INDEX ix_articles_search_folded ON articles USING gin ({PG_FOLDED_COLUMN})",
+    f"CREATE INDEX ix_articles_search_exact ON articles USING gin ({PG_EXACT_COLUMN})",
 )
 POSTGRES_DROP = (
     "DROP INDEX IF EXISTS ix_articles_search_exact",
     "DROP INDEX IF EXISTS ix_articles_search_folded",
-    "DROP TEXT SEARCH CONFIGURATION IF EXISTS dvcrawl_unaccent",
+    f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_EXACT_COLUMN}",
+    f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_FOLDED_COLUMN}",
     "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
 )
 
@@ -92,6 +96,8 @@ def is_model_object(name: str | None, kind: str, _parents: object) -> bool:
         return name not in NON_MODEL_TABLES
     if kind == "index":
         return name not in NON_MODEL_INDEXES
+    if kind == "column":
+        return name not in NON_MODEL_COLUMNS
     return True
 
 

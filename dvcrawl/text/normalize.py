@@ -113,6 +113,27 @@ _MAX_EXTRA_ROUNDS: Final = 3
 # --- accent folding ------------------------------------------------------------------------
 
 _STROKE_D: Final = str.maketrans("đĐðÐɖƉ", "dDdDdD")
+_STROKE_D_RE: Final = re.compile("[đĐðÐɖƉ]")
+
+
+def _precomposed_latin_folds() -> dict[int, str]:
+    """Each precomposed Latin letter (Vietnamese's among them) → its letter without marks."""
+    folds: dict[int, str] = {}
+    for codepoint in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(codepoint)
+        bare = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        bare = unicodedata.normalize("NFC", bare).translate(_STROKE_D)
+        if bare != char and len(bare) == 1:
+            folds[codepoint] = bare
+    return folds
+
+
+# One table lookup per character for the letters that matter; NFD is only needed for the
+# rest (decomposed input, other scripts), found by a quick scan of what is left.
+_LATIN_FOLD: Final = str.maketrans(_precomposed_latin_folds())
+_NON_ASCII_RE: Final = re.compile(r"[^\x00-\x7f]")
 
 
 def clean_text(text: str) -> str:
@@ -194,7 +215,13 @@ def fold_diacritics(text: str) -> str:
     "Unicode tổ hợp" input all give the same result; the look-alikes ð/Ð and ɖ/Ɖ fold to d/D
     too. Case is kept.
     """
-    decomposed = unicodedata.normalize("NFD", text)
+    if text.isascii():
+        return text
+    folded = text.translate(_LATIN_FOLD)
+    leftovers = set(_NON_ASCII_RE.findall(folded))
+    if all(unicodedata.decomposition(c) == "" and not unicodedata.combining(c) for c in leftovers):
+        return folded.translate(_STROKE_D) if _STROKE_D_RE.search(folded) else folded
+    decomposed = unicodedata.normalize("NFD", folded)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).translate(_STROKE_D)
 

@@ -3,9 +3,9 @@
 SQLite: an external-content FTS5 table over ``articles`` (title, lead and body as published,
 and ``search_folded``, the same text without diacritics and with đ as d, which FTS5's own
 folding cannot do), kept current by triggers. Postgres: ``unaccent`` wrapped in an IMMUTABLE
-function, a text search configuration that unaccents (for highlighting), and GIN expression
-indexes for accent-free and exact matching. Existing rows are folded and indexed here, so an
-older corpus is searchable after ``dvcrawl db upgrade``.
+function, and stored generated ``tsvector`` columns (accent-free and exact) with GIN indexes.
+Existing rows are folded and indexed here, so an older corpus is searchable after
+``dvcrawl db upgrade``.
 
 Revision ID: 0002
 Revises: 0001
