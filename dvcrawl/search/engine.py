@@ -106,7 +106,9 @@ def _sqlite(query: Query) -> Select[Any]:
 
 
 def _postgres(query: Query) -> Select[Any]:
-    vector = literal_column(PG_EXACT_COLUMN if query.exact else PG_FOLDED_COLUMN)
+    vector: ColumnElement[Any] = literal_column(
+        PG_EXACT_COLUMN if query.exact else PG_FOLDED_COLUMN
+    )
     tsquery: ColumnElement[Any] | None = None
     for term in query.terms:
         part = func.phraseto_tsquery(SIMPLE, term.words(query.exact))

@@ -146,27 +146,38 @@ class ArchiveRepository:
         and its id is None: ``INSERT … ON CONFLICT DO NOTHING``, which both engines read the
         same way. Captions, authors and attachments follow in one batched insert per table.
         """
+        if not articles:
+            return []
+        rows = [article_row(article, crawl_run_id) for article in articles]
+        # One statement for the batch. Skipped rows return nothing, so inserted ones are
+        # matched back to their article by URL, which is unique.
+        statement = (
+            self._insert(ArticleRecord)
+            .on_conflict_do_nothing()
+            .returning(ArticleRecord.id, ArticleRecord.url)
+        )
+        inserted: dict[str, int] = {}
+        if len(rows) > 1:
+            inserted = {row.url: row.id for row in self.session.execute(statement, rows)}
+        if len(rows) == 1:  # a one-row executemany cannot RETURN on every driver
+            one = self.session.execute(statement.values(rows[0])).first()
+            inserted = {one.url: one.id} if one else {}
         ids: list[int | None] = []
         children: dict[type[Any], list[dict[str, Any]]] = {
             CaptionRecord: [],
             AuthorRecord: [],
             AttachmentRecord: [],
         }
-        insert_article = self._insert(ArticleRecord)
         for article in articles:
-            statement = (
-                insert_article.values(article_row(article, crawl_run_id))
-                .on_conflict_do_nothing()
-                .returning(ArticleRecord.id)
-            )
-            article_id = self.session.execute(statement).scalar()
+            # pop: a URL repeated within the batch was inserted once, by its first article
+            article_id = inserted.pop(article.url or "", None)
             ids.append(article_id)
             if article_id is not None:
-                for model, rows in child_rows(article, article_id).items():
-                    children[model].extend(rows)
-        for model, rows in children.items():
-            if rows:
-                self.session.execute(insert(model), rows)
+                for model, child in child_rows(article, article_id).items():
+                    children[model].extend(child)
+        for model, child in children.items():
+            if child:  # Core executemany: the ORM would fetch every new id back
+                self.session.execute(insert(model.__table__), child)
         return ids
 
     def record_visit(
