@@ -234,3 +234,16 @@ def test_dataframe_helper(corpus: Corpus) -> None:
     frame = corpus.to_dataframe(sites=["binh-phuoc"])
     assert sorted(frame["url"].str.rsplit("/", n=1).str[1]) == ["dang", "kheo"]
     assert frame["published_at"].notna().all()
+
+
+def test_snippets_of_long_articles_stay_short_and_marked() -> None:
+    from dvcrawl.search.engine import SNIPPET_CHARS, highlight
+
+    body = "Mở đầu bài viết. " + "Câu văn dài về công tác dân vận ở cơ sở. " * 400
+    snippet = highlight("Sáng 14/4, Đảng bộ tỉnh họp.", body, parse_query("dang bo"))
+    assert snippet.startswith("Sáng 14/4, [Đảng] [bộ]")
+    assert snippet.endswith("…")
+    assert len(snippet) <= SNIPPET_CHARS + 30
+    unmatched = highlight(None, body, parse_query("khongco"))
+    assert unmatched.startswith("Mở đầu bài viết.")
+    assert "[" not in unmatched

@@ -18,6 +18,7 @@ from dvcrawl.text import VIETNAM_TZ, fold_diacritics
 
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 SNIPPET_CHARS = 220
+SNIPPET_SCAN_CHARS = 6000
 MARK = ("[", "]")
 
 
@@ -169,9 +170,11 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
     """A window of the text around the first match, matches in ``[brackets]``.
 
     Matching is done on a folded copy of the same length, so accent-free queries mark the
-    words as published ("dan van" marks "[Dân vận]").
+    words as published ("dan van" marks "[Dân vận]"). Only the first ``SNIPPET_SCAN_CHARS``
+    are scanned: a snippet shows where the article starts to match, and long articles would
+    otherwise cost milliseconds per hit.
     """
-    text_ = " ".join(((lead or "") + " " + body).split())
+    text_ = " ".join(((lead or "") + " " + body[:SNIPPET_SCAN_CHARS]).split())
     folded = _fold_same_length(text_, query.exact)
     spans: list[tuple[int, int]] = []
     for term in query.required:
@@ -180,8 +183,9 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
             continue
         pattern = r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)"
         spans.extend(m.span() for m in re.finditer(pattern, folded))
+    more = len(body) > SNIPPET_SCAN_CHARS
     if not spans:
-        return text_[:SNIPPET_CHARS] + ("…" if len(text_) > SNIPPET_CHARS else "")
+        return text_[:SNIPPET_CHARS] + ("…" if more or len(text_) > SNIPPET_CHARS else "")
     spans.sort()
     first = spans[0][0]
     start = max(0, first - SNIPPET_CHARS // 3)
@@ -195,7 +199,7 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
         pieces += [text_[cursor:span_start], MARK[0], text_[span_start:span_end], MARK[1]]
         cursor = span_end
     pieces.append(text_[cursor:end])
-    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text_) else "")
+    return ("…" if start else "") + "".join(pieces) + ("…" if more or end < len(text_) else "")
 
 
 def _fold_same_length(text_: str, exact: bool) -> str:
