@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE_FIXTURES = FIXTURES / "pages"
@@ -132,12 +137,6 @@ class ManifestServer:
 
 
 # --- databases: SQLite always, Postgres where DVCRAWL_TEST_POSTGRES_URL names a server ----------
-
-import os  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-
-import pytest  # noqa: E402
 
 POSTGRES_URL = os.environ.get("DVCRAWL_TEST_POSTGRES_URL")
 ENGINES = [
