@@ -4,28 +4,32 @@ For each engine and size, into a fresh database (SQLite: a file in a temporary f
 Postgres: a new database ``dvcrawl_bench_<size>``, dropped afterwards), whose schema comes from
 the Alembic migrations (``dvcrawl.storage.db.prepare``), FTS5 triggers and GIN indexes included:
 
-1. Insert. The sites of the corpus are saved (``ArchiveRepository.save_site``), then
-   ``--size`` articles of the seeded synthetic corpus (``benchmarks/corpus_generator.py``) go
-   in through ``ArchiveRepository.add_articles`` in batches of ``--batch``, one transaction
-   per batch, so the search indexes are kept current row by row as in a crawl. Each batch is
-   generated into a list first; only the ``add_articles`` call and its commit are timed
-   (articles/s = stored articles / that time). Generation, including the dedupe keys (cheap
-   approximation by default: see the generator; ``--normalize`` runs ``normalize_article``)
-   and the counting of word document frequencies used to choose query terms, is timed apart.
-   On Postgres, ``ANALYZE`` runs after the load (autovacuum would soon do the same).
+1. Insert. The corpus of each size (``benchmarks/corpus_generator.py``, seeded) is generated
+   once, before any engine, counting word document frequencies as it goes, and pickled batch
+   by batch (``--batch`` articles) to a temporary file. For each engine the sites are saved
+   (``ArchiveRepository.save_site``), then the batches are read back and each goes in through
+   ``ArchiveRepository.add_articles`` in its own transaction, so the search indexes are kept
+   current as in a crawl. Only ``add_articles`` and its commit are timed: articles/s = stored
+   articles / that time. Generation (dedupe keys included: a cheap approximation by default,
+   see the generator; ``--normalize`` runs ``normalize_article``) and reading back are
+   reported apart. Inserting stops after ``--insert-limit`` minutes; the run then reports the
+   projected time and searches what was stored. On Postgres, ``ANALYZE`` follows the load
+   (autovacuum would soon do the same); SQLite is left as dvcrawl leaves it.
 2. Search. ``Corpus(url).search`` end to end (query parsing, SQL, authors, snippets) for 21
    query shapes; each shape gets one untimed warm-up query, then ``--queries-per-shape`` timed
    queries with different terms, drawn by frequency band from the words actually generated
    (common: the 40 words in most articles; mid: in 0.5–5% of articles; rare: the 80 words in
-   fewest articles, at least one). A shape stops early when its timed queries pass
-   ``--shape-budget`` seconds (marked ``*``). Latency p50/p95/max in ms per shape, and over
-   all timed queries.
+   fewest articles, at least one). A query is cancelled after ``--query-timeout`` seconds
+   (Postgres ``statement_timeout``; SQLite progress handler) and counted as that long; a shape
+   stops early when its timed queries pass ``--shape-budget`` seconds. Latency p50/p95/max in
+   ms per shape, and over all timed queries.
 
 A table per engine and size, then a summary with the goals: insert ≥ 2,000 articles/s on
 SQLite, search p95 ≤ 50 ms at 1,000,000 articles on both engines.
 
 Usage: python benchmarks/storage_speed.py [--engines sqlite,postgres] [--sizes 100000,1000000]
-       [--batch 500] [--queries-per-shape 25] [--seed 1] [--normalize] [--shape-budget 120]
+       [--batch 500] [--queries-per-shape 25] [--seed 1] [--normalize] [--query-timeout 30]
+       [--shape-budget 60] [--insert-limit 45] [--keep-databases]
        [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -34,9 +38,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import os
+import pickle
+import platform
 import random
 import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -245,7 +254,7 @@ def shapes(model: CorpusModel, frequencies: Frequencies, count: int, seed: int) 
     bigram, exact, phrase = t.draw(t.bigrams), t.draw(t.bigrams), t.draw(t.phrases)
     excluded_phrase, excluded_word = t.draw(t.bigrams), t.draw(t.mid)
     three = [t.draw(t.common), t.draw(t.common), t.draw(t.mid)]
-    six = [t.draw(t.common if i < 3 else t.mid) for i in range(6)]
+    six = [t.draw(t.common) for _ in range(6)]
     sites, provinces = itertools.cycle(t.sites), itertools.cycle(t.provinces)
     authors, categories = t.draw(t.authors), itertools.cycle(t.categories)
     rare_filtered, absent, absent_with = t.draw(t.rare), t.draw(t.absent), t.draw(t.common)
@@ -281,7 +290,7 @@ def shapes(model: CorpusModel, frequencies: Frequencies, count: int, seed: int) 
             lambda: Search(next(rare_filtered), since=date(2015, 1, 1)),
         ),
         shape("matches nothing", lambda: Search(f"{next(absent_with)} {next(absent)}")),
-        shape("six words", lambda: Search(" ".join(next(w) for w in six))),
+        shape("six common words", lambda: Search(" ".join(next(w) for w in six))),
         shape("đ/d folding", lambda: Search(fold_diacritics(next(d_bigrams)))),
         shape("hoà/thuỷ tone style", lambda: Search(next(old_style))),
         shape("mixed case", lambda: Search(mixed_case(next(cased), rng))),
@@ -315,9 +324,9 @@ class ShapeResult:
 class Load:
     stored: int = 0
     skipped: int = 0
-    generate_s: float = 0.0
     insert_s: float = 0.0
-    frequencies: Frequencies = field(default_factory=Frequencies)
+    read_s: float = 0.0
+    """Reading the pickled batches back, between the timed inserts."""
 
     @property
     def rate(self) -> float:
@@ -328,6 +337,7 @@ class Load:
 class RunResult:
     engine: str
     size: int
+    generate_s: float
     load: Load
     database_bytes: int
     shapes: list[ShapeResult]
@@ -352,29 +362,36 @@ def log(message: str) -> None:
 
 
 @contextmanager
-def fresh_database(engine_name: str, size: int, postgres_url: str) -> Iterator[str]:
-    """The URL of a new, empty database, removed afterwards."""
+def fresh_database(engine_name: str, size: int, args: argparse.Namespace) -> Iterator[str]:
+    """The URL of a new, empty database, removed afterwards unless ``--keep-databases``."""
     if engine_name == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="dvcrawl_bench_") as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-            try:
-                yield url
-            finally:
-                get_engine(url).dispose()
+        folder = Path(tempfile.mkdtemp(prefix="dvcrawl_bench_"))
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        try:
+            yield url
+        finally:
+            get_engine(url).dispose()
+            if args.keep_databases:
+                log(f"  kept {url}")
+            else:
+                shutil.rmtree(folder)
         return
     name = f"dvcrawl_bench_{size}"
-    admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
+    admin = create_engine(normalize_url(args.postgres_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {name}"))
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    url = args.postgres_url.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
     finally:
-        for engine in (get_engine(url), get_engine(search_url(url, 1))):
+        for engine in (get_engine(url), get_engine(search_url(url, args.query_timeout))):
             engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        if args.keep_databases:
+            log(f"  kept {url}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
 
 
@@ -404,7 +421,44 @@ def database_bytes(url: str) -> int:
         return int(connection.scalar(text("SELECT pg_database_size(current_database())")) or 0)
 
 
-def load(url: str, size: int, args: argparse.Namespace) -> Load:
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    """The generated corpus of one size, pickled batch by batch, read back for each engine."""
+
+    path: Path
+    articles: int
+    frequencies: Frequencies
+    generate_s: float
+
+    def batches(self) -> Iterator[list[Article]]:
+        with self.path.open("rb") as stream:
+            while True:
+                try:
+                    yield pickle.load(stream)
+                except EOFError:
+                    return
+
+
+@contextmanager
+def generated(size: int, args: argparse.Namespace) -> Iterator[CorpusFile]:
+    """Generate the corpus once (counting word frequencies), for every engine to insert."""
+    log(f"generating {size:,} articles")
+    with tempfile.TemporaryDirectory(prefix="dvcrawl_bench_corpus_") as folder:
+        path = Path(folder) / "corpus.pickle"
+        frequencies = Frequencies()
+        started = time.perf_counter()
+        articles = generate(size, args.seed, normalize=args.normalize)
+        with path.open("wb") as stream:
+            while batch := list(itertools.islice(articles, args.batch)):
+                for article in batch:
+                    frequencies.add(article)
+                pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        elapsed = time.perf_counter() - started
+        log(f"  {elapsed:,.0f} s, {path.stat().st_size / 2**20:,.0f} MiB")
+        yield CorpusFile(path, size, frequencies, elapsed)
+
+
+def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
     """Insert the corpus (until ``--insert-limit`` minutes of inserting have passed)."""
     engine = prepare(url)
     sessions = session_factory(engine)
@@ -414,31 +468,26 @@ def load(url: str, size: int, args: argparse.Namespace) -> Load:
             repository.save_site(profile)
         run_id = repository.start_run("danvan", "benchmark")
     result = Load()
-    articles = generate(size, args.seed, normalize=args.normalize)
-    next_report = size // 10
+    step = max(corpus.articles // 10, 1)
+    next_report = step
     started = time.perf_counter()
-    while result.insert_s < args.insert_limit * 60:
+    for batch in corpus.batches():
         before = time.perf_counter()
-        batch = list(itertools.islice(articles, args.batch))
-        for article in batch:
-            result.frequencies.add(article)
-        generated = time.perf_counter()
-        result.generate_s += generated - before
-        if not batch:
-            break
         with sessions.begin() as session:
             ids = ArchiveRepository(session).add_articles(batch, run_id)
-        result.insert_s += time.perf_counter() - generated
+        result.insert_s += time.perf_counter() - before
         added = sum(1 for i in ids if i is not None)
         result.stored += added
         result.skipped += len(ids) - added
         if result.stored + result.skipped >= next_report:
-            next_report += size // 10
+            next_report += step
             log(
                 f"  {result.stored + result.skipped:>9,} articles: {result.rate:,.0f}/s insert, "
-                f"{result.frequencies.articles / result.generate_s:,.0f}/s generate, "
                 f"{time.perf_counter() - started:,.0f} s"
             )
+        if result.insert_s > args.insert_limit * 60:
+            break
+    result.read_s = time.perf_counter() - started - result.insert_s
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
@@ -464,21 +513,22 @@ def measure(corpus: Corpus, shape: Shape, args: argparse.Namespace) -> ShapeResu
     return ShapeResult(shape.name, shape.searches[1].describe(), times, hits, timeouts, cut_short)
 
 
-def run(engine_name: str, size: int, args: argparse.Namespace) -> RunResult:
+def run(engine_name: str, corpus: CorpusFile, args: argparse.Namespace) -> RunResult:
+    size = corpus.articles
     log(f"{engine_name}, {size:,} articles: inserting")
-    with fresh_database(engine_name, size, args.postgres_url) as url:
-        loaded = load(url, size, args)
+    with fresh_database(engine_name, size, args) as url:
+        loaded = load(url, corpus, args)
         size_bytes = database_bytes(url)
         log(f"{engine_name}, {loaded.stored:,} articles: searching")
         if engine_name == "sqlite":
             interrupt_late_queries(get_engine(url))
         model = build_model(args.seed)
         results: list[ShapeResult] = []
-        with Corpus(search_url(url, args.query_timeout)) as corpus:
-            for shape in shapes(model, loaded.frequencies, args.queries, args.seed):
-                results.append(measure(corpus, shape, args))
+        with Corpus(search_url(url, args.query_timeout)) as searcher:
+            for shape in shapes(model, corpus.frequencies, args.queries, args.seed):
+                results.append(measure(searcher, shape, args))
                 log(f"  {shape.name}: p95 {results[-1].p95:,.1f} ms")
-    result = RunResult(engine_name, size, loaded, size_bytes, results)
+    result = RunResult(engine_name, size, corpus.generate_s, loaded, size_bytes, results)
     print_run(result, args)
     return result
 
@@ -502,9 +552,10 @@ def print_run(result: RunResult, args: argparse.Namespace) -> None:
         f"{loaded.rate:,.0f} articles/s"
     )
     print(
-        f"generation (not in the insert rate): {loaded.generate_s:,.1f} s, "
-        f"{loaded.frequencies.articles / loaded.generate_s:,.0f} articles/s"
-        f"{' with normalize_article' if args.normalize else ''}; "
+        f"not in the insert rate: generation {result.generate_s:,.1f} s once for all engines "
+        f"({result.size / result.generate_s:,.0f} articles/s"
+        f"{', with normalize_article' if args.normalize else ''}, word counts included), "
+        f"reading batches back {loaded.read_s:,.1f} s; "
         f"database {result.database_bytes / 2**20:,.0f} MiB"
     )
     print(
@@ -580,13 +631,35 @@ def main() -> None:
         "--insert-limit", type=float, default=45.0, help="minutes of inserting per engine and size"
     )
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--keep-databases", action="store_true", help="leave them for EXPLAIN; drop them yourself"
+    )
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if unknown := set(engines) - {"sqlite", "postgres"}:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    results = [run(engine, size, args) for engine in engines for size in sizes]
+    print(f"dvcrawl {revision()}; {platform.python_version()}; {os.cpu_count()} cores")
+    results: list[RunResult] = []
+    for size in sizes:
+        with generated(size, args) as corpus:
+            results += [run(engine, corpus, args) for engine in engines]
     print_summary(results)
+
+
+def revision() -> str:
+    """The commit measured, and whether the working tree differs from it."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "(revision unknown)"
+    return f"at {commit}"
 
 
 if __name__ == "__main__":
