@@ -29,14 +29,17 @@ SQLite, search p95 ≤ 50 ms at 1,000,000 articles on both engines.
 
 Usage: python benchmarks/storage_speed.py [--engines sqlite,postgres] [--sizes 100000,1000000]
        [--batch 500] [--queries-per-shape 25] [--seed 1] [--normalize] [--query-timeout 30]
-       [--shape-budget 60] [--insert-limit 45] [--keep-databases]
-       [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+       [--shape-budget 60] [--insert-limit 45] [--keep-databases] [--corpus-cache DIR]
+       [--results FILE.jsonl] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+       python benchmarks/storage_speed.py --summarize FILE.jsonl   (the summary of past runs)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
+import json
 import math
 import os
 import pickle
@@ -441,21 +444,43 @@ class CorpusFile:
 
 @contextmanager
 def generated(size: int, args: argparse.Namespace) -> Iterator[CorpusFile]:
-    """Generate the corpus once (counting word frequencies), for every engine to insert."""
-    log(f"generating {size:,} articles")
-    with tempfile.TemporaryDirectory(prefix="dvcrawl_bench_corpus_") as folder:
-        path = Path(folder) / "corpus.pickle"
-        frequencies = Frequencies()
-        started = time.perf_counter()
-        articles = generate(size, args.seed, normalize=args.normalize)
-        with path.open("wb") as stream:
-            while batch := list(itertools.islice(articles, args.batch)):
-                for article in batch:
-                    frequencies.add(article)
-                pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        elapsed = time.perf_counter() - started
-        log(f"  {elapsed:,.0f} s, {path.stat().st_size / 2**20:,.0f} MiB")
+    """Generate the corpus once (counting word frequencies), for every engine to insert.
+
+    With ``--corpus-cache DIR`` the pickled corpus and its word counts stay there, and later
+    runs with the same size, seed, batch and keys read them instead of generating again.
+    """
+    if args.corpus_cache:
+        folder = Path(args.corpus_cache)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"corpus-{size}-seed{args.seed}-batch{args.batch}-{'nk' if args.normalize else 'fk'}"
+        yield from _generated(size, folder / f"{stem}.pickle", folder / f"{stem}.counts", args)
+        return
+    with tempfile.TemporaryDirectory(prefix="dvcrawl_bench_corpus_") as temporary:
+        folder = Path(temporary)
+        yield from _generated(size, folder / "corpus.pickle", folder / "counts.pickle", args)
+
+
+def _generated(
+    size: int, path: Path, counts: Path, args: argparse.Namespace
+) -> Iterator[CorpusFile]:
+    if counts.exists():
+        log(f"reading {size:,} generated articles from {path}")
+        frequencies, elapsed = pickle.loads(counts.read_bytes())
         yield CorpusFile(path, size, frequencies, elapsed)
+        return
+    log(f"generating {size:,} articles")
+    frequencies = Frequencies()
+    started = time.perf_counter()
+    articles = generate(size, args.seed, normalize=args.normalize)
+    with path.open("wb") as stream:
+        while batch := list(itertools.islice(articles, args.batch)):
+            for article in batch:
+                frequencies.add(article)
+            pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    elapsed = time.perf_counter() - started
+    counts.write_bytes(pickle.dumps((frequencies, elapsed)))  # written last: marks it complete
+    log(f"  {elapsed:,.0f} s, {path.stat().st_size / 2**20:,.0f} MiB")
+    yield CorpusFile(path, size, frequencies, elapsed)
 
 
 def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
@@ -587,30 +612,60 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def print_summary(results: Sequence[RunResult]) -> None:
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One line of the summary table; also what ``--results`` keeps, one JSON line a run."""
+
+    engine: str
+    size: int
+    stored: int
+    insert_rate: float
+    p50: float
+    p95: float
+    worst_shape: str
+    worst_p95: float
+    revision: str
+
+    @classmethod
+    def of(cls, r: RunResult) -> Summary:
+        worst = max(r.shapes, key=lambda s: s.p95)
+        times = r.all_times
+        return cls(
+            r.engine,
+            r.size,
+            r.load.stored,
+            r.load.rate,
+            percentile(times, 50),
+            percentile(times, 95),
+            worst.name,
+            worst.p95,
+            revision(),
+        )
+
+
+def print_summary(rows: Sequence[Summary]) -> None:
     print("\n== summary ==")
     print(
         f"goals: insert ≥ {INSERT_GOAL:,.0f} articles/s on SQLite; "
         f"search p95 ≤ {SEARCH_GOAL_MS:.0f} ms at {GOAL_SIZE:,} articles on both engines; "
-        "(…): size below the goal's, shown for the trend"
+        "(…): fewer articles than the goal's size, shown for the trend"
     )
     print(
         f"{'engine':<9} {'size':>9} {'stored':>9} {'insert/s':>9} {'goal':>5} {'p50 ms':>8} "
         f"{'p95 ms':>8} {'goal':>6}  worst shape p95"
     )
-    for r in results:
-        times = r.all_times
-        p95 = percentile(times, 95)
-        insert_goal = verdict(r.load.rate >= INSERT_GOAL) if r.engine == "sqlite" else "-"
-        search_goal = verdict(p95 <= SEARCH_GOAL_MS)
-        if r.load.stored < GOAL_SIZE:
+    for row in rows:
+        insert_goal = verdict(row.insert_rate >= INSERT_GOAL) if row.engine == "sqlite" else "-"
+        search_goal = verdict(row.p95 <= SEARCH_GOAL_MS)
+        if row.stored < GOAL_SIZE:
             search_goal = f"({search_goal})"
-        worst = max(r.shapes, key=lambda s: s.p95)
         print(
-            f"{r.engine:<9} {r.size:>9,} {r.load.stored:>9,} {r.load.rate:>9,.0f} "
-            f"{insert_goal:>5} {percentile(times, 50):>8.1f} {p95:>8.1f} {search_goal:>6}  "
-            f"{worst.p95:,.1f} ms ({worst.name})"
+            f"{row.engine:<9} {row.size:>9,} {row.stored:>9,} {row.insert_rate:>9,.0f} "
+            f"{insert_goal:>5} {row.p50:>8.1f} {row.p95:>8.1f} {search_goal:>6}  "
+            f"{row.worst_p95:,.1f} ms ({row.worst_shape})"
         )
+    if len({row.revision for row in rows}) > 1:
+        print("revisions: " + ", ".join(f"{r.engine} {r.size:,}: {r.revision}" for r in rows))
 
 
 def main() -> None:
@@ -634,17 +689,30 @@ def main() -> None:
     parser.add_argument(
         "--keep-databases", action="store_true", help="leave them for EXPLAIN; drop them yourself"
     )
+    parser.add_argument("--corpus-cache", help="folder keeping the generated corpus for reuse")
+    parser.add_argument("--results", help="append each run's summary line to this JSON lines file")
+    parser.add_argument(
+        "--summarize", metavar="FILE", help="print the summary of a --results file and exit"
+    )
     args = parser.parse_args()
+    if args.summarize:
+        lines = Path(args.summarize).read_text(encoding="utf-8").splitlines()
+        print_summary([Summary(**json.loads(line)) for line in lines if line.strip()])
+        return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if unknown := set(engines) - {"sqlite", "postgres"}:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     print(f"dvcrawl {revision()}; {platform.python_version()}; {os.cpu_count()} cores")
-    results: list[RunResult] = []
+    rows: list[Summary] = []
     for size in sizes:
         with generated(size, args) as corpus:
-            results += [run(engine, corpus, args) for engine in engines]
-    print_summary(results)
+            for engine in engines:
+                rows.append(Summary.of(run(engine, corpus, args)))
+                if args.results:
+                    with Path(args.results).open("a", encoding="utf-8") as out:
+                        out.write(json.dumps(dataclasses.asdict(rows[-1])) + "\n")
+    print_summary(rows)
 
 
 def revision() -> str:
