@@ -73,6 +73,12 @@ class Article:
     """Platform family whose rules parsed the page (``nukeviet``)."""
     parser_revision: str | None = None
     """``<family>@<revision>/<site>@<revision>``: which rules produced this row."""
+    warc_file: str | None = None
+    """The WARC file (named relative to the WARC folder) holding the response parsed."""
+    warc_offset: int | None = None
+    """Byte offset of that response's record in ``warc_file``."""
+    warc_digest: str | None = None
+    """Payload digest of that record (``sha1:<BASE32>``); all three are None without capture."""
     title_key: str | None = None
     body_key: str | None = None
     content_hash: str | None = None

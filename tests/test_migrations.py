@@ -82,3 +82,79 @@ def test_downgrade_to_the_first_revision_and_back(database_url: str) -> None:
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM articles")).scalar() == 0
+
+
+def test_a_corpus_written_before_history_upgrades_without_loss(database_url: str) -> None:
+    """A 0002 corpus gains WARC columns (null), empty history tables, and stays searchable."""
+    engine = get_engine(database_url)
+    upgrade(engine, "0002")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (key, name, province, family, domains, former_domains, adhoc, "
+                "first_seen_at, updated_at) VALUES ('binh-phuoc', 'Tỉnh ủy Bình Phước', "
+                "'Bình Phước', 'nukeviet', '[]', '[]', false, :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
+                "image_urls, family, parser_revision, fetched_at, stored_at, search_folded) "
+                "VALUES ('binh-phuoc', 'https://x.vn/1', 'https://x.vn/1', 'Dân vận khéo', "
+                "'Phong trào thi đua.', '[]', '[]', 'nukeviet', 'nukeviet@1/binh-phuoc@1', "
+                ":now, :now, 'dan van kheo\nphong trao thi dua.')"
+            ),
+            {"now": now},
+        )
+        article_id = connection.execute(text("SELECT id FROM articles")).scalar_one()
+        connection.execute(
+            text("INSERT INTO captions (article_id, position, text) VALUES (:id, 0, 'Ảnh')"),
+            {"id": article_id},
+        )
+    upgrade(engine, "0003")
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT title, parser_revision, warc_file, warc_offset, warc_digest FROM articles")
+        ).one()
+        assert tuple(row) == ("Dân vận khéo", "nukeviet@1/binh-phuoc@1", None, None, None)
+        assert connection.execute(text("SELECT count(*) FROM captions")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM article_versions")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM article_events")).scalar() == 0
+    upgrade(engine)
+    with Corpus(database_url) as corpus:
+        (hit,) = corpus.search("thi dua")
+        assert hit.title == "Dân vận khéo"
+
+
+def test_downgrading_history_keeps_articles_and_search(database_url: str) -> None:
+    engine = get_engine(database_url)
+    upgrade(engine, "0003")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (key, name, family, domains, former_domains, adhoc, "
+                "first_seen_at, updated_at) VALUES ('danvan', 'Ban Dân vận', 'danvan', '[]', "
+                "'[]', false, :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
+                "image_urls, family, parser_revision, fetched_at, stored_at, search_folded, "
+                "warc_file, warc_offset) VALUES ('danvan', 'https://x.vn/2', 'https://x.vn/2', "
+                "'Hội nghị', 'Đối thoại với Nhân dân.', '[]', '[]', 'danvan', 'danvan@1', "
+                ":now, :now, 'hoi nghi\ndoi thoai voi nhan dan.', 'a.warc.gz', 120)"
+            ),
+            {"now": now},
+        )
+    command.downgrade(alembic_config(engine), "0002")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM articles")).scalar() == "Hội nghị"
+    upgrade(engine)
+    with Corpus(database_url) as corpus:
+        (hit,) = corpus.search("doi thoai")
+        assert hit.title == "Hội nghị"

@@ -1,4 +1,5 @@
-"""The corpus schema: sites, crawl runs, articles with their captions, authors and attachments.
+"""The corpus schema: sites, crawl runs, articles with their captions, authors and attachments,
+and each article's history: earlier versions and events.
 
 The schema is created and changed only by the Alembic migrations in ``migrations/``.
 """
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -115,6 +117,12 @@ class ArticleRecord(Base):
     image_urls: Mapped[list[str]]
     family: Mapped[str] = mapped_column(String(50))
     parser_revision: Mapped[str] = mapped_column(String(200))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    """The WARC file holding the response this row was parsed from; None without capture."""
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    """Byte offset of that response record in ``warc_file``."""
+    warc_digest: Mapped[str | None] = mapped_column(String(100))
+    """The record's payload digest, ``sha1:<BASE32>``."""
     title_key: Mapped[str | None] = mapped_column(Text)
     body_key: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
@@ -206,6 +214,81 @@ class PageVisitRecord(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class ArticleVersionRecord(Base):
+    """An earlier state of an article's row, kept whole when the row was replaced.
+
+    ``version`` counts from 1, the first state stored; the row in ``articles`` is the
+    state after the last version kept here. ``reason`` says why it was replaced: the site
+    edited the article (``edited``) or newer parser rules read it again (``reextracted``).
+    ``fetched_at`` is when this state was first fetched, ``seen_until`` when it was replaced.
+    """
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    version: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(20))
+    changed_fields: Mapped[list[str]]
+    """The fields in which the state that replaced this one differs from it."""
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    """The crawl that stored this state."""
+    canonical_url: Mapped[str] = mapped_column(Text)
+    site_article_id: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    published_raw: Mapped[str | None] = mapped_column(Text)
+    published_source: Mapped[str | None] = mapped_column(Text)
+    byline_raw: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    byline_role: Mapped[str | None] = mapped_column(Text)
+    photo_credit: Mapped[str | None] = mapped_column(Text)
+    byline_qualifier: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]]
+    image_urls: Mapped[list[str]]
+    captions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    authors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    family: Mapped[str] = mapped_column(String(50))
+    parser_revision: Mapped[str] = mapped_column(String(200))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_digest: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[datetime]
+    seen_until: Mapped[datetime]
+
+
+class ArticleEventRecord(Base):
+    """Something that happened to an archived article, as observed; nothing is deleted.
+
+    ``edited`` and ``reextracted`` replaced the row (its earlier state is a version);
+    ``taken_down`` (HTTP 404 or 410) and ``redirected_away`` (to ``location``, a page
+    that is no article of the site) record that the site no longer shows it, and
+    ``restored`` that it shows it again.
+    """
+
+    __tablename__ = "article_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    http_status: Mapped[int | None]
+    location: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    observed_at: Mapped[datetime]
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
 
 
 def _derive_article_keys(_mapper: Any, _connection: Any, article: ArticleRecord) -> None:
