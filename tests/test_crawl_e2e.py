@@ -54,13 +54,25 @@ def two_crawls(
     return TwoCrawls(site_dir.name, expected, outputs, articles, runs)
 
 
-def test_first_crawl_stores_exactly_the_expected_articles(two_crawls: TwoCrawls) -> None:
-    stored = {article.url for article in two_crawls.articles}
-    for pair in two_crawls.expected.get("one_of", []):
+def assert_stored_as_expected(articles: list[ArticleRecord], expected: dict[str, Any]) -> None:
+    """A first crawl of a synthetic site stored exactly the articles its expected.json lists."""
+    stored = {article.url for article in articles}
+    for pair in expected.get("one_of", []):
         kept = stored & set(pair)
         assert len(kept) == 1, f"exactly one of {pair} must be stored, got {kept}"
         stored -= kept
-    assert sorted(stored) == two_crawls.expected["stored"]
+    assert sorted(stored) == expected["stored"]
+
+
+def assert_drops_as_expected(run: CrawlRunRecord, expected: dict[str, Any]) -> None:
+    """A first crawl's record names every drop and HTTP error its expected.json lists."""
+    assert run.dropped == expected["dropped"]
+    assert run.error_kinds["http"] == expected["http_errors"]
+    assert run.finish_reason == "finished"
+
+
+def test_first_crawl_stores_exactly_the_expected_articles(two_crawls: TwoCrawls) -> None:
+    assert_stored_as_expected(two_crawls.articles, two_crawls.expected)
 
 
 def test_legacy_and_decomposed_pages_are_stored_as_unicode_nfc(two_crawls: TwoCrawls) -> None:
@@ -75,10 +87,7 @@ def test_legacy_and_decomposed_pages_are_stored_as_unicode_nfc(two_crawls: TwoCr
 
 
 def test_first_crawl_names_every_drop(two_crawls: TwoCrawls) -> None:
-    first = two_crawls.runs[0]
-    assert first.dropped == two_crawls.expected["dropped"]
-    assert first.error_kinds["http"] == two_crawls.expected["http_errors"]
-    assert first.finish_reason == "finished"
+    assert_drops_as_expected(two_crawls.runs[0], two_crawls.expected)
 
 
 def test_second_crawl_fetches_no_article_and_stores_nothing(two_crawls: TwoCrawls) -> None:
