@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from dvcrawl.items import Article
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.models import (
+    ArticleEventRecord,
     ArticleRecord,
+    ArticleVersionRecord,
     AttachmentRecord,
     AuthorRecord,
     CaptionRecord,
@@ -24,6 +26,9 @@ from dvcrawl.storage.models import (
     SiteRecord,
 )
 from dvcrawl.storage.search_ddl import filter_key, folded_document
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 STORED = "stored"
 
@@ -67,7 +72,7 @@ class ArchiveRepository:
             statement.on_conflict_do_update(index_elements=[SiteRecord.key], set_=values)
         )
 
-    def _insert(self, model: type[Any]) -> Any:
+    def _insert(self, model: Any) -> Any:
         """The dialect's INSERT, which both engines extend with the same ON CONFLICT clauses."""
         dialect = self.session.get_bind().dialect.name
         return (postgres_insert if dialect == "postgresql" else sqlite_insert)(model)
@@ -207,6 +212,202 @@ class ArchiveRepository:
         visit.crawl_run_id = crawl_run_id
         visit.last_seen_at = now
 
+    # history --------------------------------------------------------------------
+
+    def archived_article_id(self, site_key: str, url: str) -> int | None:
+        """The stored article of ``site_key`` fetched from, or canonically at, ``url``."""
+        return self.session.scalar(
+            select(ArticleRecord.id)
+            .where(
+                ArticleRecord.site_key == site_key,
+                or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url),
+            )
+            .order_by(ArticleRecord.id)
+            .limit(1)
+        )
+
+    def revise_article(
+        self,
+        article_id: int,
+        article: Article,
+        *,
+        reason: str,
+        crawl_run_id: int | None = None,
+    ) -> list[str]:
+        """Replace a stored article with ``article`` if they differ, keeping the old state.
+
+        The stored row and its captions, authors and attachments become version N of
+        ``article_versions``; the row and its children are overwritten (the search index
+        follows: SQLite's triggers, Postgres' generated columns); an ``article_events`` row
+        of kind ``reason`` names the changed fields, which are returned. The URL the article
+        was first archived under is kept. Nothing is written, and [] returned, when nothing
+        changed. Raises ``RevisionConflict`` when the new state would repeat another stored
+        article's site id or content. Runs in the caller's transaction.
+        """
+        if reason not in REVISION_REASONS:
+            raise ValueError(f"unknown revision reason {reason!r}")
+        stored = self._stored_state(article_id)
+        row = article_row(article, crawl_run_id)
+        children = child_rows(article, article_id)
+        changed = changed_fields(stored, {**row, **_snapshots(children)})
+        if not changed:
+            return []
+        self._refuse_conflicts(article_id, stored["site_key"], row)
+        replaced_at = row["fetched_at"] if reason == "edited" else utcnow()
+        version = 1 + (
+            self.session.scalar(
+                select(func.count(ArticleVersionRecord.id)).where(
+                    ArticleVersionRecord.article_id == article_id
+                )
+            )
+            or 0
+        )
+        self.session.execute(
+            insert(VERSIONS),
+            {
+                **{name: stored[name] for name in VERSIONED_COLUMNS},
+                **{name: stored[name] for name in CHILD_SNAPSHOTS},
+                "article_id": article_id,
+                "version": version,
+                "reason": reason,
+                "changed_fields": changed,
+                "seen_until": replaced_at,
+            },
+        )
+        updates = {name: value for name, value in row.items() if name not in KEPT_ON_REVISION}
+        if crawl_run_id is None:  # a re-extraction reads the response the first crawl fetched
+            updates.pop("crawl_run_id")
+        self.session.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**updates))
+        for model, rows in children.items():
+            self.session.execute(delete(model.__table__).where(model.article_id == article_id))
+            if rows:
+                self.session.execute(insert(model.__table__), rows)
+        self._add_event(
+            article_id=article_id,
+            site_key=stored["site_key"],
+            url=stored["url"],
+            kind=reason,
+            detail=", ".join(changed),
+            crawl_run_id=crawl_run_id,
+            observed_at=replaced_at,
+            warc_file=article.warc_file,
+            warc_offset=article.warc_offset,
+        )
+        return changed
+
+    def record_event(
+        self,
+        article_id: int,
+        kind: str,
+        *,
+        http_status: int | None = None,
+        location: str | None = None,
+        detail: str | None = None,
+        crawl_run_id: int | None = None,
+        observed_at: datetime | None = None,
+        warc_file: str | None = None,
+        warc_offset: int | None = None,
+    ) -> int | None:
+        """Record that a stored article was taken down, redirected away, or restored.
+
+        Returns the new event's id, or None when it would repeat what is already known: the
+        same takedown (kind, status and target) as the latest availability event is the
+        article still gone, and a restoration is only news after a takedown.
+        """
+        if kind not in AVAILABILITY_EVENTS:
+            raise ValueError(f"unknown event kind {kind!r}")
+        site_key, url = self.session.execute(
+            select(ArticleRecord.site_key, ArticleRecord.url).where(ArticleRecord.id == article_id)
+        ).one()
+        latest = self.session.execute(
+            select(
+                ArticleEventRecord.kind, ArticleEventRecord.http_status, ArticleEventRecord.location
+            )
+            .where(
+                ArticleEventRecord.article_id == article_id,
+                ArticleEventRecord.kind.in_(AVAILABILITY_EVENTS),
+            )
+            .order_by(ArticleEventRecord.id.desc())
+            .limit(1)
+        ).first()
+        if kind == RESTORED:
+            if latest is None or latest.kind == RESTORED:
+                return None
+        elif latest is not None and tuple(latest) == (kind, http_status, location):
+            return None
+        return self._add_event(
+            article_id=article_id,
+            site_key=site_key,
+            url=url,
+            kind=kind,
+            http_status=http_status,
+            location=location,
+            detail=detail,
+            crawl_run_id=crawl_run_id,
+            observed_at=observed_at or utcnow(),
+            warc_file=warc_file,
+            warc_offset=warc_offset,
+        )
+
+    def history(self, url: str) -> ArticleHistory | None:
+        """The stored article at ``url`` (its URL or canonical URL), its versions and events."""
+        article = self.session.scalar(
+            select(ArticleRecord)
+            .where(or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url))
+            .order_by(ArticleRecord.id)
+            .limit(1)
+        )
+        if article is None:
+            return None
+        versions = self.session.scalars(
+            select(ArticleVersionRecord)
+            .where(ArticleVersionRecord.article_id == article.id)
+            .order_by(ArticleVersionRecord.version)
+        ).all()
+        events = self.session.scalars(
+            select(ArticleEventRecord)
+            .where(ArticleEventRecord.article_id == article.id)
+            .order_by(ArticleEventRecord.observed_at, ArticleEventRecord.id)
+        ).all()
+        return ArticleHistory(article=article, versions=versions, events=events)
+
+    def _stored_state(self, article_id: int) -> dict[str, Any]:
+        articles = ARTICLES.c
+        columns = [articles[name] for name in (*VERSIONED_COLUMNS, "site_key", "url")]
+        row = self.session.execute(select(*columns).where(articles.id == article_id)).one()
+        state = dict(row._mapping)
+        for name, model in CHILD_SNAPSHOTS.items():
+            table = model.__table__
+            fields = [table.c[field] for field in SNAPSHOT_FIELDS[name]]
+            rows = self.session.execute(
+                select(*fields).where(table.c.article_id == article_id).order_by(table.c.position)
+            )
+            state[name] = [dict(child._mapping) for child in rows]
+        return state
+
+    def _refuse_conflicts(self, article_id: int, site_key: str, row: dict[str, Any]) -> None:
+        checks = [
+            (name, ARTICLES.c[name] == row[name])
+            for name in ("site_article_id", "content_hash")
+            if row[name] is not None
+        ]
+        for name, condition in checks:
+            other = self.session.scalar(
+                select(ArticleRecord.id).where(
+                    ArticleRecord.site_key == site_key, ArticleRecord.id != article_id, condition
+                )
+            )
+            if other is not None:
+                raise RevisionConflict(
+                    f"article #{article_id} cannot take the {name} of stored article #{other}"
+                )
+
+    def _add_event(self, **values: Any) -> int:
+        event_id: int = self.session.execute(
+            insert(EVENTS).values(**values).returning(EVENTS.c.id)
+        ).scalar_one()
+        return event_id
+
     # reading ------------------------------------------------------------------
 
     def articles(self, site_key: str | None = None) -> Sequence[ArticleRecord]:
@@ -250,6 +451,104 @@ class ArchiveRepository:
                 )
             )
         return summaries
+
+
+EDITED = "edited"
+REEXTRACTED = "reextracted"
+TAKEN_DOWN = "taken_down"
+REDIRECTED_AWAY = "redirected_away"
+RESTORED = "restored"
+REVISION_REASONS = (EDITED, REEXTRACTED)
+AVAILABILITY_EVENTS = (TAKEN_DOWN, REDIRECTED_AWAY, RESTORED)
+
+# The articles columns an earlier state keeps (and ``article_versions`` repeats).
+VERSIONED_COLUMNS = (
+    "canonical_url",
+    "site_article_id",
+    "title",
+    "lead",
+    "body",
+    "published_at",
+    "published_raw",
+    "published_source",
+    "byline_raw",
+    "organisation",
+    "source",
+    "byline_role",
+    "photo_credit",
+    "byline_qualifier",
+    "category",
+    "tags",
+    "image_urls",
+    "content_hash",
+    "family",
+    "parser_revision",
+    "warc_file",
+    "warc_offset",
+    "warc_digest",
+    "fetched_at",
+    "crawl_run_id",
+)
+# What was fetched and how it was read, never what was published: a new fetch or a newer
+# parser revision with the same output is not a new version.
+PROVENANCE_COLUMNS = frozenset(
+    {"family", "parser_revision", "warc_file", "warc_offset", "warc_digest", "fetched_at"}
+    | {"crawl_run_id"}
+)
+COMPARED_COLUMNS = tuple(name for name in VERSIONED_COLUMNS if name not in PROVENANCE_COLUMNS)
+# The row keeps the URL it was archived under, and its site.
+KEPT_ON_REVISION = frozenset({"url", "site_key"})
+CHILD_SNAPSHOTS: dict[str, type[Any]] = {
+    "captions": CaptionRecord,
+    "authors": AuthorRecord,
+    "attachments": AttachmentRecord,
+}
+SNAPSHOT_FIELDS = {
+    "captions": ("text", "image_url"),
+    "authors": ("name", "title", "anonymous"),
+    "attachments": ("url", "title"),
+}
+
+
+ARTICLES = cast("Table", ArticleRecord.__table__)
+VERSIONS = cast("Table", ArticleVersionRecord.__table__)
+EVENTS = cast("Table", ArticleEventRecord.__table__)
+
+
+class RevisionConflict(ValueError):
+    """The new state of an article would repeat another stored article's site id or content."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHistory:
+    """A stored article as it is now, its earlier versions and its events, oldest first."""
+
+    article: ArticleRecord
+    versions: Sequence[ArticleVersionRecord]
+    events: Sequence[ArticleEventRecord]
+
+    @property
+    def current_version(self) -> int:
+        return len(self.versions) + 1
+
+
+def changed_fields(stored: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The compared fields (columns and child lists) in which ``new`` differs from ``stored``.
+
+    ``content_hash`` is named only when neither title nor body explains its change.
+    """
+    changed = [name for name in (*COMPARED_COLUMNS, *CHILD_SNAPSHOTS) if stored[name] != new[name]]
+    if "content_hash" in changed and {"title", "body"} & set(changed):
+        changed.remove("content_hash")
+    return changed
+
+
+def _snapshots(children: dict[type[Any], list[dict[str, Any]]]) -> dict[str, Any]:
+    """Child rows in the form ``article_versions`` keeps them: field dicts in page order."""
+    return {
+        name: [{field: row[field] for field in SNAPSHOT_FIELDS[name]} for row in children[model]]
+        for name, model in CHILD_SNAPSHOTS.items()
+    }
 
 
 def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
