@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import click
 
 from dvcrawl import __version__
+from dvcrawl.search.engine import RANK_WINDOW
 from dvcrawl.settings import user_agent
 from dvcrawl.sites import SITES, UnknownFamily, UnknownSite, adhoc_profile, get_site
 from dvcrawl.sites.profile import SiteProfile
@@ -77,9 +78,18 @@ def main() -> None:
     "replay_paths",
     multiple=True,
     type=click.Path(exists=True),
-    help="Answer requests from a recording (a folder with manifest.json) instead of the "
-    "network (repeatable).",
+    help="Answer requests from recorded responses instead of the network: WARC files "
+    "(.warc, .warc.gz), folders of them, or a folder with manifest.json (repeatable). "
+    "A URL recorded several times is served in recording order; an unrecorded URL gets 404.",
 )
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Archive every response as WARC files in this folder (default: DVCRAWL_WARC_DIR, "
+    "else ./warcs; a --replay crawl archives nothing unless this is given).",
+)
+@click.option("--no-warc", is_flag=True, help="Archive no response (no WARC files).")
 @click.option(
     "--contact",
     envvar="DVCRAWL_CONTACT_URL",
@@ -126,6 +136,8 @@ def crawl(
     stop_after: int,
     max_pages: int,
     replay_paths: Sequence[str],
+    warc_dir: str | None,
+    no_warc: bool,
     contact: str,
     delay: float | None,
     progress: float,
@@ -141,7 +153,9 @@ def crawl(
       dvcrawl crawl --family nukeviet --start-url https://tinhuy.example.vn/news/
     """
     profiles = _profiles(sites, all_sites, family, start_urls, site_key)
-    from dvcrawl.crawling import CrawlOptions, run_crawls
+    if warc_dir is not None and no_warc:
+        fail("give --warc-dir or --no-warc, not both", 2)
+    from dvcrawl.crawling import CrawlOptions, crawl_settings, run_crawls
     from dvcrawl.storage.db import prepare
 
     try:
@@ -154,6 +168,7 @@ def crawl(
         stop_after=stop_after,
         max_pages=max_pages,
         replay_paths=tuple(replay_paths),
+        warc_dir="" if no_warc else warc_dir,
         user_agent=user_agent(contact),
         # A replay has no server to spare: no delay unless one is asked for.
         delay=0.0 if delay is None and replay_paths else delay,
@@ -167,6 +182,7 @@ def crawl(
             "dvcrawl: note: no --contact given; site owners cannot reach you from the User-Agent",
             err=True,
         )
+    _check_warc_dir(crawl_settings(options).get("DVCRAWL_WARC_DIR") or "")
     results = run_crawls(profiles, options)
     for result in results:
         click.echo(result.summary())
@@ -204,6 +220,18 @@ def _profiles(
         return [get_site(key) for key in dict.fromkeys(sites)]
     except UnknownSite as exc:
         fail(str(exc), 2)
+
+
+def _check_warc_dir(directory: str) -> None:
+    """A crawl that could not archive what it fetches stops before fetching anything."""
+    if not directory.strip():
+        return
+    from dvcrawl.warc import WarcError, prepare_directory
+
+    try:
+        prepare_directory(Path(directory))
+    except WarcError as exc:
+        fail(str(exc))
 
 
 def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
@@ -340,6 +368,14 @@ def _filters(
 @click.option("--exact", is_flag=True, help="Match diacritics exactly (hòa is not hoa).")
 @click.option("--limit", type=click.IntRange(min=1, max=10000), default=20, show_default=True)
 @click.option(
+    "--rank-window",
+    type=click.IntRange(min=0),
+    default=RANK_WINDOW,
+    show_default=True,
+    help="When more articles match, rank only the ones stored last; 0: rank every match "
+    "(slow for common words in a large corpus).",
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(["table", "json"]),
@@ -357,6 +393,7 @@ def search_command(
     category: str | None,
     exact: bool,
     limit: int,
+    rank_window: int,
     output: str,
     database_url: str,
 ) -> None:
@@ -376,7 +413,9 @@ def search_command(
     filters = _filters(sites, provinces, since, until, author, category)
     try:
         with Corpus(database_url) as corpus:
-            hits = corpus.search(query, exact=exact, limit=limit, **filters)
+            hits = corpus.search(
+                query, exact=exact, limit=limit, rank_window=rank_window, **filters
+            )
     except QuerySyntaxError as exc:
         fail(f"bad query: {exc}", 2)
     except DatabaseError as exc:

@@ -23,6 +23,8 @@ class CrawlOptions:
     stop_after: int = 10
     max_pages: int = 0
     replay_paths: tuple[str, ...] = ()
+    # None: DVCRAWL_WARC_DIR, except that a replay archives nothing; "": no WARC capture.
+    warc_dir: str | None = None
     user_agent: str | None = None
     delay: float | None = None
     progress: float = 0.0
@@ -76,6 +78,10 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     }
     if options.replay_paths:
         values["DVCRAWL_REPLAY_PATHS"] = list(options.replay_paths)
+    if options.warc_dir is not None:
+        values["DVCRAWL_WARC_DIR"] = options.warc_dir
+    elif options.replay_paths:
+        values["DVCRAWL_WARC_DIR"] = ""
     if options.user_agent:
         values["USER_AGENT"] = options.user_agent
     if options.delay is not None:

@@ -20,6 +20,10 @@ DVCRAWL_FULL = False
 DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
 DVCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0: off
 DVCRAWL_REPLAY_PATHS: list[str] = []
+# Where every response is archived as WARC files (relative to where dvcrawl runs); empty: off.
+DVCRAWL_WARC_DIR = os.environ.get("DVCRAWL_WARC_DIR", "warcs")
+DVCRAWL_WARC_MAX_SIZE = 1_000_000_000  # bytes in a WARC file before the next one starts
+DVCRAWL_WARC_REVISITS_ACROSS_CRAWLS = True  # payloads archived by earlier crawls: revisit records
 
 
 def user_agent(contact: str) -> str:
@@ -41,6 +45,11 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Next to the downloader: raw bodies, redirects and retried attempts as received.
+    "dvcrawl.warc.capture.WarcCaptureMiddleware": 950,
+}
 
 ITEM_PIPELINES = {
     "dvcrawl.pipelines.normalize.NormalizePipeline": 100,

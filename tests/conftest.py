@@ -136,6 +136,18 @@ class ManifestServer:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _warcs_outside_the_working_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Crawls that tests start archive into a temporary folder, never into ./warcs."""
+    previous = os.environ.get("DVCRAWL_WARC_DIR")
+    os.environ["DVCRAWL_WARC_DIR"] = str(tmp_path_factory.mktemp("warcs"))
+    yield
+    if previous is None:
+        del os.environ["DVCRAWL_WARC_DIR"]
+    else:
+        os.environ["DVCRAWL_WARC_DIR"] = previous
+
+
 # --- databases: SQLite always, Postgres where DVCRAWL_TEST_POSTGRES_URL names a server ----------
 
 POSTGRES_URL = os.environ.get("DVCRAWL_TEST_POSTGRES_URL")

@@ -318,15 +318,31 @@ class WarcWriter:
 
     def _append(self, current: _OpenFile, data: bytes, *, records: int) -> None:
         view = memoryview(data)
-        while view:
-            written = current.handle.write(view)
-            if not written:
-                raise WarcError(f"{current.path}{OPEN_SUFFIX}: the disk took no bytes")
-            view = view[written:]
+        try:
+            while view:
+                written = current.handle.write(view)
+                if not written:
+                    raise OSError(f"{current.path.name}{OPEN_SUFFIX}: the disk took no bytes")
+                view = view[written:]
+        except OSError as exc:
+            self._abandon(current)
+            raise WarcError(f"cannot write to {current.path}{OPEN_SUFFIX}: {exc}") from exc
         current.size += len(data)
         current.records += records
         self.records += records
         self.bytes += len(data)
+
+    def _abandon(self, current: _OpenFile) -> None:
+        """After a failed write: cut the file back to its whole records and finish it, or
+        leave it ``.open`` for :func:`recover_open_files` if even that fails."""
+        self._current = None
+        try:
+            current.handle.truncate(current.size)
+            os.fsync(current.handle.fileno())
+            current.handle.close()
+            current.path.with_name(current.name + OPEN_SUFFIX).replace(current.path)
+        except OSError:
+            current.handle.close()
 
     def _close_current(self) -> None:
         current, self._current = self._current, None
