@@ -154,13 +154,12 @@ class ArchiveRepository:
         if not articles:
             return []
         rows = [article_row(article, crawl_run_id) for article in articles]
-        # One statement for the batch. Skipped rows return nothing, so inserted ones are
-        # matched back to their article by URL, which is unique.
-        statement = (
-            self._insert(ArticleRecord)
-            .on_conflict_do_nothing()
-            .returning(ArticleRecord.id, ArticleRecord.url)
-        )
+        # One cached statement, sent by SQLAlchemy's "insertmanyvalues" as multi-row VALUES.
+        # (Given the ORM entity instead of its table, the insert goes row by row on SQLite.)
+        # Skipped rows return nothing, so inserted ones are matched back to their article by
+        # URL, which is unique.
+        table = ArticleRecord.__table__
+        statement = self._insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.url)
         inserted: dict[str, int] = {}
         if len(rows) > 1:
             inserted = {row.url: row.id for row in self.session.execute(statement, rows)}
