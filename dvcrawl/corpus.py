@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dvcrawl.search.engine import Filters, Hit, apply_filters, search_hits
+from dvcrawl.search.engine import RANK_WINDOW, Filters, Hit, apply_filters, search_hits
 from dvcrawl.search.query import parse_query
 from dvcrawl.storage.db import DEFAULT_DATABASE_URL, prepare, session_factory
 from dvcrawl.storage.models import ArticleRecord
@@ -142,12 +142,19 @@ class Corpus:
         until: date | None = None,
         author: str | None = None,
         category: str | None = None,
+        rank_window: int = RANK_WINDOW,
     ) -> list[Hit]:
-        """Ranked hits with snippets; raises ``QuerySyntaxError`` on a malformed query."""
+        """Ranked hits with snippets; raises ``QuerySyntaxError`` on a malformed query.
+
+        When more than ``rank_window`` articles match, the best are chosen among the
+        ``rank_window`` matches stored last; 0 ranks every match (slow for common words).
+        """
+        if rank_window < 0:
+            raise ValueError("rank_window is a number of articles, 0 or more")
         parsed = parse_query(query, exact=exact)
         with self.sessions() as session:
             filters = filters_of(sites, provinces, since, until, author, category)
-            return search_hits(session, parsed, filters, limit=limit)
+            return search_hits(session, parsed, filters, limit=limit, window=rank_window)
 
     def articles(
         self,

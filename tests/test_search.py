@@ -247,3 +247,55 @@ def test_snippets_of_long_articles_stay_short_and_marked() -> None:
     unmatched = highlight(None, body, parse_query("khongco"))
     assert unmatched.startswith("Mở đầu bài viết.")
     assert "[" not in unmatched
+
+
+def add_numbered(database_url: str, bodies: list[str]) -> None:
+    """Store one article per body, in order: the last is the newest stored."""
+    sessions = session_factory(prepare(database_url))
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        repository.save_site(get_site("danvan"))
+        for number, body in enumerate(bodies):
+            repository.add_article(
+                Article(
+                    url=f"https://example.vn/n{number}",
+                    site_key="danvan",
+                    title=f"Bài số {number}",
+                    body=[body],
+                    fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+                    family="test",
+                    parser_revision="test@1",
+                ),
+                None,
+            )
+
+
+def test_ranking_window_takes_the_best_of_the_newest_matches(database_url: str) -> None:
+    # n0, stored first, matches best; n1 and n2 mention the word once in a long text.
+    filler = " ".join(["cán bộ cơ sở"] * 40)
+    add_numbered(
+        database_url, ["hòa giải hòa giải hòa giải", f"hòa giải {filler}", f"{filler} hòa giải"]
+    )
+    with Corpus(database_url) as corpus:
+        everything = corpus.search("hoa giai", rank_window=0)
+        assert everything[0].url.endswith("/n0")
+        newest_two = corpus.search("hoa giai", rank_window=2)
+        assert {hit.url[-2:] for hit in newest_two} == {"n1", "n2"}
+        assert [hit.url[-2:] for hit in corpus.search("hoa giai", rank_window=1)] == ["n2"]
+        with pytest.raises(ValueError, match="rank_window"):
+            corpus.search("hoa giai", rank_window=-1)
+
+
+def test_exact_exclusion_removes_only_the_exact_word(database_url: str) -> None:
+    add_numbered(database_url, ["hòa giải ở thôn", "hoa mai nở ở thôn", "hòa giải và hoa mai"])
+    with Corpus(database_url) as corpus:
+        assert found(corpus, "thôn -hoa", exact=True) == {"n0"}
+        assert found(corpus, "thôn -hoa") == set()
+        assert found(corpus, "hoa -hòa", exact=True) == {"n1"}
+
+
+def test_exact_search_fills_the_limit_past_folded_only_candidates(database_url: str) -> None:
+    # Most folded matches of "hòa" are "hoa": the exact check must keep reading candidates.
+    add_numbered(database_url, ["hòa bình"] + ["hoa đào"] * 120 + ["hòa hợp"])
+    with Corpus(database_url) as corpus:
+        assert found(corpus, "hòa", exact=True, limit=5) == {"n0", "n121"}

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from dvcrawl.search.query import Query
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, SiteRecord
-from dvcrawl.storage.search_ddl import FTS_TABLE, PG_EXACT_COLUMN, PG_FOLDED_COLUMN, filter_key
+from dvcrawl.storage.search_ddl import FTS_TABLE, PG_FOLDED_COLUMN, filter_key
 from dvcrawl.text import VIETNAM_TZ, fold_diacritics
 
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 6000
 MARK = ("[", "]")
+# Matches ranked for a query: the newest this many. Ranking every match of a common word
+# would take time in proportion to the corpus.
+RANK_WINDOW = 1000
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -63,28 +68,56 @@ class Hit:
 
 
 def search_hits(
-    session: Session, query: Query, filters: Filters = Filters(), *, limit: int = 20
+    session: Session,
+    query: Query,
+    filters: Filters = Filters(),
+    *,
+    limit: int = 20,
+    window: int = RANK_WINDOW,
 ) -> list[Hit]:
-    """The best ``limit`` articles for ``query`` within ``filters``, best first."""
-    dialect = session.get_bind().dialect.name
-    statement = _postgres(query) if dialect == "postgresql" else _sqlite(query)
-    statement = apply_filters(statement, filters).limit(limit)
-    rows = session.execute(statement).all()
-    authors = _authors(session, [row.id for row in rows])
-    return [
-        Hit(
-            id=row.id,
-            site_key=row.site_key,
-            url=row.url,
-            title=row.title,
-            published_at=row.published_at,
-            category=row.category,
-            authors=authors.get(row.id, ()),
-            rank=float(row.rank),
-            snippet=highlight(row.lead, row.body, query),
-        )
-        for row in rows
-    ]
+    """The best ``limit`` articles for ``query`` within ``filters``, best first.
+
+    Ranking is bounded: when more than ``window`` articles match, the best are chosen among
+    the ``window`` matches stored last (``window=0`` ranks every match, which takes time in
+    proportion to the number of matches). Exact queries are matched on the accent-free
+    index, then each candidate's text is checked for the words with their diacritics.
+    """
+    candidates = _ranked_candidates(session, query, filters, window, limit)
+    hits: list[Hit] = []
+    chunk = max(limit, 50)
+    for start in range(0, len(candidates), chunk):
+        part = candidates[start : start + chunk]
+        rows = {
+            row.id: row
+            for row in session.execute(
+                select(*_columns()).where(ArticleRecord.id.in_([i for i, _ in part]))
+            )
+        }
+        for article_id, rank in part:
+            row = rows.get(article_id)
+            if row is None or (query.exact and not matches_exactly(query, row)):
+                continue
+            hits.append(_hit(row, rank, query))
+            if len(hits) == limit:
+                break
+        if len(hits) == limit or not query.exact:
+            break
+    authors = _authors(session, [hit.id for hit in hits])
+    return [replace(hit, authors=authors.get(hit.id, ())) for hit in hits]
+
+
+def _hit(row: Any, rank: float, query: Query) -> Hit:
+    return Hit(
+        id=row.id,
+        site_key=row.site_key,
+        url=row.url,
+        title=row.title,
+        published_at=row.published_at,
+        category=row.category,
+        authors=(),
+        rank=float(rank),
+        snippet=highlight(row.lead, row.body, query),
+    )
 
 
 def _columns() -> tuple[Any, ...]:
@@ -92,36 +125,79 @@ def _columns() -> tuple[Any, ...]:
     return (a.id, a.site_key, a.url, a.title, a.lead, a.body, a.published_at, a.category)
 
 
-def _sqlite(query: Query) -> Select[Any]:
-    columns = "{title lead body}" if query.exact else "{search_folded}"
-    match = f"{columns} : ({query.fts5()})"
+def _ranked_candidates(
+    session: Session, query: Query, filters: Filters, window: int, limit: int
+) -> list[tuple[int, float]]:
+    """(id, rank) of the matches, best first: ``limit`` of them, or for exact queries every
+    candidate of the window, since some will fail the exact check."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    source, match, rank, newest_first = _postgres(query) if postgres else _sqlite(query)
+    candidates = cast(
+        "Select[Any]",
+        select(ArticleRecord.id.label("id"), rank.label("rank")).select_from(source).where(match),
+    )
+    inner = apply_filters(candidates, filters)
+    if window:
+        inner = inner.order_by(newest_first).limit(window)
+    ranked = inner.subquery()
+    statement = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank.desc(), ranked.c.id)
+    if not query.exact:
+        statement = statement.limit(limit)
+    return [(row.id, row.rank) for row in session.execute(statement)]
+
+
+def _folded(query: Query) -> Query:
+    """What the accent-free index is asked: for an exact query, its required words folded
+    (exclusions are checked on the exact text, since folding would widen them)."""
+    if not query.exact:
+        return query
+    return Query(query.required, exact=False)
+
+
+# What each engine contributes to the candidate query: the FROM clause, the match
+# condition, the rank (higher is better) and the newest-first order that bounds the window.
+EngineParts = tuple[Any, ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]
+
+
+def _sqlite(query: Query) -> EngineParts:
+    fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
+    source = table(FTS_TABLE).join(ArticleRecord.__table__, fts_rowid == ArticleRecord.id)
+    match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
     # bm25() is lower for better matches; negated, rank means the same on both engines.
-    rank: ColumnElement[Any] = literal_column(f"bm25({FTS_TABLE})")
-    return (
-        select(*_columns(), (-rank).label("rank"))
-        .select_from(ArticleRecord)
-        .join(table(FTS_TABLE), literal_column(f"{FTS_TABLE}.rowid") == ArticleRecord.id)
-        .where(literal_column(FTS_TABLE).op("MATCH")(match))
-        .order_by(rank, ArticleRecord.id)
-    )
+    rank: ColumnElement[Any] = -literal_column(f"bm25({FTS_TABLE})")
+    # FTS5 hands out its matches in rowid order, so the newest come first and the window
+    # ends the scan early.
+    return source, match, rank, fts_rowid.desc()
 
 
-def _postgres(query: Query) -> Select[Any]:
-    vector: ColumnElement[Any] = literal_column(
-        PG_EXACT_COLUMN if query.exact else PG_FOLDED_COLUMN
-    )
+def _postgres(query: Query) -> EngineParts:
+    vector: ColumnElement[Any] = literal_column(PG_FOLDED_COLUMN)
     tsquery: ColumnElement[Any] | None = None
-    for term in query.terms:
-        part = func.phraseto_tsquery(SIMPLE, term.words(query.exact))
+    for term in _folded(query).terms:
+        part = func.phraseto_tsquery(SIMPLE, term.words(False))
         if term.excluded:
             part = func.tsquery_not(part)
         tsquery = part if tsquery is None else func.tsquery_and(tsquery, part)
+    match = vector.op("@@")(tsquery)
     rank = func.ts_rank(vector, tsquery)
-    return (
-        select(*_columns(), rank.label("rank"))
-        .where(vector.op("@@")(tsquery))
-        .order_by(rank.desc(), ArticleRecord.id)
+    return ArticleRecord.__table__, match, rank, ArticleRecord.id.desc()
+
+
+def matches_exactly(query: Query, row: Any) -> bool:
+    """Whether the article's title, lead or body holds every required term and no excluded
+    one, diacritics and all (case ignored)."""
+    text_ = unicodedata.normalize(
+        "NFC", "\n".join(part for part in (row.title, row.lead, row.body) if part)
+    ).casefold()
+    return all(
+        (_exact_pattern(term.words(True)).search(text_) is None) == term.excluded
+        for term in query.terms
     )
+
+
+@lru_cache(maxsize=256)
+def _exact_pattern(words: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)")
 
 
 def apply_filters(statement: Select[Any], filters: Filters) -> Select[Any]:

@@ -35,30 +35,64 @@ PG_DOCUMENT = (
 PG_FOLDED_VECTOR = f"to_tsvector('simple'::regconfig, dvcrawl_unaccent({PG_DOCUMENT}))"
 PG_EXACT_VECTOR = f"to_tsvector('simple'::regconfig, {PG_DOCUMENT})"
 
-SQLITE_CREATE = (
-    # Diacritics are kept in the index (remove_diacritics 0) so that exact search can match
-    # them; accent-free search goes to search_folded, which is folded before indexing.
-    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
-        title, lead, body, search_folded,
-        content='articles', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0'
-    )""",
+# Revision 0002 indexed the text twice: the columns as published (for exact search) and the
+# folded copy. Revision 0004 indexes the folded copy only (on Postgres, the accent-free
+# vector only) and checks exact matches on the candidates instead, which halves the cost
+# of every insert. Each migration names the structures it made, so both stay here.
+_SQLITE_TRIGGERS_0004 = (
     f"""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
-        VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+        INSERT INTO {FTS_TABLE}(rowid, search_folded) VALUES (new.id, new.search_folded);
     END""",
     f"""CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
-        VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_folded)
+        VALUES ('delete', old.id, old.search_folded);
     END""",
-    f"""CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
-        VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
-        INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
-        VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+    # Only a change of the folded text touches the index: history and WARC columns change
+    # without re-indexing.
+    f"""CREATE TRIGGER articles_fts_update AFTER UPDATE OF search_folded ON articles BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_folded)
+        VALUES ('delete', old.id, old.search_folded);
+        INSERT INTO {FTS_TABLE}(rowid, search_folded) VALUES (new.id, new.search_folded);
     END""",
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 )
+SQLITE_CREATE = {
+    "0002": (
+        # Diacritics kept in the index (remove_diacritics 0) so that exact search could match
+        # them; accent-free search went to search_folded, folded before indexing.
+        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+            title, lead, body, search_folded,
+            content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 0'
+        )""",
+        f"""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
+            VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+        END""",
+        f"""CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
+            VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
+        END""",
+        f"""CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, search_folded)
+            VALUES ('delete', old.id, old.title, old.lead, old.body, old.search_folded);
+            INSERT INTO {FTS_TABLE}(rowid, title, lead, body, search_folded)
+            VALUES (new.id, new.title, new.lead, new.body, new.search_folded);
+        END""",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    ),
+    "0004": (
+        # search_folded is already lower case and without diacritics (đ as d, which the
+        # tokenizer's own folding cannot do); remove_diacritics 2 also folds what a stray
+        # combining mark or a foreign letter leaves.
+        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+            search_folded,
+            content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )""",
+        *_SQLITE_TRIGGERS_0004,
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    ),
+}
 SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS articles_fts_update",
     "DROP TRIGGER IF EXISTS articles_fts_delete",
@@ -66,7 +100,7 @@ SQLITE_DROP = (
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 )
 
-POSTGRES_CREATE = (
+_PG_FOLDED = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     # unaccent() is only STABLE (its dictionary could change); pinning the dictionary makes
     # the result depend on the argument alone, which an index expression requires.
@@ -75,18 +109,27 @@ POSTGRES_CREATE = (
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
     f"ALTER TABLE articles ADD COLUMN {PG_FOLDED_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({PG_FOLDED_VECTOR}) STORED",
+    f"CREATE INDEX ix_articles_search_folded ON articles USING gin ({PG_FOLDED_COLUMN})",
+)
+_PG_EXACT = (
     f"ALTER TABLE articles ADD COLUMN {PG_EXACT_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({PG_EXACT_VECTOR}) STORED",
-    f"CREATE INDEX ix_articles_search_folded ON articles USING gin ({PG_FOLDED_COLUMN})",
     f"CREATE INDEX ix_articles_search_exact ON articles USING gin ({PG_EXACT_COLUMN})",
 )
-POSTGRES_DROP = (
+_PG_DROP_EXACT = (
     "DROP INDEX IF EXISTS ix_articles_search_exact",
-    "DROP INDEX IF EXISTS ix_articles_search_folded",
     f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_EXACT_COLUMN}",
-    f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_FOLDED_COLUMN}",
-    "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
 )
+POSTGRES_CREATE = {"0002": _PG_FOLDED + _PG_EXACT, "0004": _PG_DROP_EXACT}
+POSTGRES_DROP = {
+    "0002": (
+        *_PG_DROP_EXACT,
+        "DROP INDEX IF EXISTS ix_articles_search_folded",
+        f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_FOLDED_COLUMN}",
+        "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
+    ),
+    "0004": _PG_EXACT,
+}
 
 
 def is_model_object(name: str | None, kind: str, _parents: object) -> bool:
@@ -114,12 +157,23 @@ def filter_key(value: str | None) -> str | None:
     return " ".join(fold_diacritics(value).casefold().split()) or None
 
 
-def create_statements(dialect: str) -> tuple[str, ...]:
-    return {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(dialect, ())
+def create_statements(dialect: str, revision: str) -> tuple[str, ...]:
+    """What migration ``revision`` runs on ``dialect`` to build its search structures."""
+    if dialect == "sqlite":
+        # FTS5 tables cannot be altered: a revision drops the old index and builds its own.
+        return (SQLITE_DROP if revision != "0002" else ()) + SQLITE_CREATE[revision]
+    if dialect == "postgresql":
+        return POSTGRES_CREATE[revision]
+    return ()
 
 
-def drop_statements(dialect: str) -> tuple[str, ...]:
-    return {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(dialect, ())
+def drop_statements(dialect: str, revision: str) -> tuple[str, ...]:
+    """What undoes ``create_statements(dialect, revision)``, back to the revision before."""
+    if dialect == "sqlite":
+        return SQLITE_DROP + (SQLITE_CREATE["0002"] if revision == "0004" else ())
+    if dialect == "postgresql":
+        return POSTGRES_DROP[revision]
+    return ()
 
 
 def fill_folded_text(connection: Connection, batch: int = 1000) -> None:

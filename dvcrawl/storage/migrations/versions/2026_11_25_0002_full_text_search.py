@@ -35,12 +35,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_authors_name_key"), ["name_key"])
     connection = op.get_bind()
     search_ddl.fill_folded_text(connection)
-    for statement in search_ddl.create_statements(connection.dialect.name):
+    for statement in search_ddl.create_statements(connection.dialect.name, revision):
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in search_ddl.drop_statements(op.get_bind().dialect.name):
+    for statement in search_ddl.drop_statements(op.get_bind().dialect.name, revision):
         op.execute(statement)
     with op.batch_alter_table("authors", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_authors_name_key"))
