@@ -177,12 +177,12 @@ def crawl(
         tracebacks=verbose > 0,
         overrides=_parse_overrides(overrides),
     )
+    _check_warc_dir(crawl_settings(options).get("DVCRAWL_WARC_DIR") or "")
     if not contact and not replay_paths:
         click.echo(
             "dvcrawl: note: no --contact given; site owners cannot reach you from the User-Agent",
             err=True,
         )
-    _check_warc_dir(crawl_settings(options).get("DVCRAWL_WARC_DIR") or "")
     results = run_crawls(profiles, options)
     for result in results:
         click.echo(result.summary())
