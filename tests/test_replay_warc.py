@@ -19,6 +19,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from test_crawl_e2e import QUIET, assert_drops_as_expected, assert_stored_as_expected, read_corpus
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -129,6 +130,23 @@ def test_every_synthetic_site_has_a_small_warc_fixture() -> None:
     assert [p.name.removesuffix(".warc.gz") for p in warc_fixtures()] == sites
     total = sum(p.stat().st_size for p in warc_fixtures())
     assert total < 500_000, "run tools/record_fixture_warcs.py; keep the fixtures small"
+
+
+def test_the_warc_fixtures_are_dvcrawl_captures() -> None:
+    """Recorded by tools/record_fixture_warcs.py through dvcrawl's capture, not built by hand."""
+    for path in warc_fixtures():
+        with path.open("rb") as stream:
+            records = [
+                (record.rec_type, record.rec_headers, record.content_stream().read())
+                for record in ArchiveIterator(stream)
+            ]
+        rec_type, _, info = records[0]
+        assert rec_type == "warcinfo", path.name
+        assert info.startswith(b"software: dvcrawl/"), path.name
+        responses = [h.get_header("WARC-Record-ID") for t, h, _ in records if t == "response"]
+        concurrent = {h.get_header("WARC-Concurrent-To") for t, h, _ in records if t == "request"}
+        assert responses
+        assert set(responses) <= concurrent, f"{path.name}: a response without its request"
 
 
 @pytest.fixture(scope="module", params=warc_fixtures(), ids=lambda p: p.name)
