@@ -298,6 +298,11 @@ def stats(database_url: str, runs: int) -> None:
                 str(r.listing_pages),
                 str(r.article_pages),
                 str(r.stored),
+                str(r.stats.get("dvcrawl/revisit/edited", 0)),
+                str(
+                    r.stats.get("dvcrawl/revisit/taken_down", 0)
+                    + r.stats.get("dvcrawl/revisit/redirected_away", 0)
+                ),
                 str(r.duplicates),
                 str(sum(r.dropped.values()) - r.duplicates),
                 str(r.errors),
@@ -321,6 +326,8 @@ def stats(database_url: str, runs: int) -> None:
                 "LISTINGS",
                 "ARTICLES",
                 "STORED",
+                "EDITED",
+                "GONE",
                 "DUPES",
                 "DROPPED",
                 "ERRORS",
@@ -477,6 +484,100 @@ def export_command(
     except (OSError, RuntimeError) as exc:
         fail(f"cannot write {output}: {exc}")
     click.echo(f"{count} articles written to {output}")
+
+
+@main.command("history")
+@click.argument("url")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@DB_OPTION
+def history_command(url: str, output: str, database_url: str) -> None:
+    """An archived article's versions and events, oldest first.
+
+    \b
+    URL: the article's URL as archived, or its canonical URL.
+    Versions are the earlier states kept when the site edited the article or newer parser
+    rules re-extracted it; events are edits, re-extractions, takedowns (HTTP 404/410),
+    redirects away and restorations. Nothing is ever deleted. Times are UTC.
+    """
+    from dvcrawl.storage.db import prepare, session_factory
+    from dvcrawl.storage.repository import ArchiveRepository
+
+    try:
+        engine = prepare(database_url)
+    except DatabaseError as exc:
+        fail(str(exc))
+    with session_factory(engine)() as session:
+        history = ArchiveRepository(session).history(url)
+        if history is None:
+            fail(f"not archived: {url}", 2)
+        data = history.to_dict()
+    if output == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_history(data)
+
+
+def _print_history(data: dict[str, Any]) -> None:
+    article = data["article"]
+    warc = f"{article['warc_file']} @{article['warc_offset']}" if article["warc_file"] else "-"
+    click.echo(f"#{article['id']} {article['site_key']}  {article['url']}")
+    click.echo(f"  title:     {article['title']}")
+    click.echo(f"  published: {_iso_when(article['published_at'])}")
+    click.echo(f"  version:   {article['version']} ({article['parser_revision']})")
+    click.echo(f"  fetched:   {_iso_when(article['fetched_at'])}, WARC {warc}")
+    click.echo()
+    rows = [
+        (
+            str(v["version"]),
+            _iso_when(v["seen_from"]),
+            _iso_when(v["seen_until"]),
+            v["reason"],
+            v["parser_revision"],
+            ", ".join(v["changed_fields"]),
+            _clip(v["title"], 50),
+        )
+        for v in data["versions"]
+    ]
+    rows.append(
+        (
+            str(article["version"]),
+            _iso_when(article["fetched_at"]),
+            "now",
+            "current",
+            article["parser_revision"],
+            "",
+            _clip(article["title"], 50),
+        )
+    )
+    _table(("VERSION", "SEEN FROM", "UNTIL", "REPLACED", "PARSER", "CHANGED", "TITLE"), rows)
+    click.echo()
+    if not data["events"]:
+        click.echo("no events")
+        return
+    events = [
+        (
+            _iso_when(e["observed_at"]),
+            e["kind"],
+            str(e["http_status"]) if e["http_status"] is not None else "-",
+            e["location"] or e["detail"] or "-",
+        )
+        for e in data["events"]
+    ]
+    _table(("WHEN", "EVENT", "STATUS", "TARGET / FIELDS"), events)
+
+
+def _iso_when(value: str | None) -> str:
+    return _when(datetime.fromisoformat(value)) if value else "-"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @main.command("reextract")

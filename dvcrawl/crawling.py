@@ -11,7 +11,12 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from dvcrawl.extensions.crawl_record import crawl_alarms, outcome_counts
+from dvcrawl.extensions.crawl_record import (
+    REVISIT_OUTCOMES,
+    crawl_alarms,
+    outcome_counts,
+    revisit_counts,
+)
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.spiders.articles import ArticlesSpider
 
@@ -41,6 +46,7 @@ class CrawlResult:
     counts: dict[str, Any]
     failure: str | None = None
     alarms: tuple[str, ...] = ()
+    revisits: dict[str, int] = field(default_factory=dict)
 
     @property
     def healthy(self) -> bool:
@@ -56,8 +62,13 @@ class CrawlResult:
             f"{name} {n}" for name, n in sorted(c["dropped"].items()) if not name.startswith("Dup")
         )
         alarms = "".join(f"; ALARM: {alarm}" for alarm in self.alarms)
+        revisited = "".join(
+            f", {self.revisits[outcome]} {words}"
+            for outcome, words in REVISIT_OUTCOMES.items()
+            if outcome in self.revisits
+        )
         return (
-            f"{self.site_key}: {c['stored']} stored, {c['duplicates']} duplicate, "
+            f"{self.site_key}: {c['stored']} stored{revisited}, {c['duplicates']} duplicate, "
             f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
             f"{c['article_pages']} article pages); crawl run #{self.run_id}, "
@@ -146,6 +157,7 @@ def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) ->
         run_id=stats.get("dvcrawl/crawl_run_id"),
         finish_reason=stats.get("finish_reason"),
         counts=outcome_counts(stats),
+        revisits=revisit_counts(stats),
         failure=failure,
         alarms=tuple(crawl_alarms(stats)),
     )

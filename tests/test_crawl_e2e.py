@@ -126,7 +126,9 @@ def test_summary_line_reports_the_outcome(two_crawls: TwoCrawls) -> None:
     assert f"{two_crawls.site}: 0 stored" in two_crawls.outputs[1].stdout
 
 
-def test_full_crawl_walks_everything_and_stores_no_duplicate(tmp_path: Path) -> None:
+def test_full_crawl_walks_everything_and_stores_nothing_new(tmp_path: Path) -> None:
+    """A --full crawl of an unchanged site fetches every article again: each is compared
+    with what is stored and found unchanged; repeats of other articles are still dropped."""
     site_dir = site_fixtures()[0]
     database_url = f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
     args = ("crawl", site_dir.name, "--replay", str(site_dir), "--db", database_url, *QUIET)
@@ -138,8 +140,10 @@ def test_full_crawl_walks_everything_and_stores_no_duplicate(tmp_path: Path) -> 
     assert second.mode == "full"
     assert second.stored == 0
     assert second.article_pages == first.article_pages
-    assert second.duplicates == len(articles) + first.duplicates
+    assert second.stats["dvcrawl/revisit/unchanged"] == len(articles)
+    assert second.duplicates == first.duplicates
     assert len(articles) == first.stored
+    assert f"{site_dir.name}: 0 stored, {len(articles)} unchanged," in full.stdout
 
 
 def test_adhoc_crawl_over_http_from_a_start_url(tmp_path: Path) -> None:

@@ -69,6 +69,28 @@ def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+REVISIT_PREFIX = "dvcrawl/revisit/"
+# What fetching an archived article again found, in the order a summary names them.
+REVISIT_OUTCOMES = {
+    "edited": "edited",
+    "unchanged": "unchanged",
+    "restored": "restored",
+    "taken_down": "taken down",
+    "redirected_away": "redirected away",
+    "still_gone": "still gone",
+}
+
+
+def revisit_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """Archived articles fetched again (``--full``), by what was found; kept in the crawl
+    record's ``stats`` as ``dvcrawl/revisit/<outcome>``."""
+    return {
+        outcome: stats[REVISIT_PREFIX + outcome]
+        for outcome in REVISIT_OUTCOMES
+        if stats.get(REVISIT_PREFIX + outcome)
+    }
+
+
 class CrawlRecorder:
     """Opens a crawl-run row when the spider opens and completes it when it closes.
 

@@ -1,4 +1,8 @@
-"""Drop articles already seen in this crawl or already stored: by URL, site id or content."""
+"""Drop articles already seen in this crawl, or repeating another stored article.
+
+A stored article fetched again under its own URL is no duplicate but a revisit: it goes
+on to the store pipeline, which compares it with what is stored.
+"""
 
 from __future__ import annotations
 
@@ -44,8 +48,9 @@ REASONS: dict[str, type[DuplicateArticle]] = {
 class DedupePipeline:
     """Within a crawl by in-memory keys, across crawls by asking the repository.
 
-    Content is compared within one site: the same wire story on two provincial sites
-    is two archived pages, not a duplicate.
+    Across crawls only another article's site id or content is a duplicate; the same URL
+    again is a revisit, let through. Content is compared within one site: the same wire
+    story on two provincial sites is two archived pages, not a duplicate.
     """
 
     def __init__(self, database_url: str) -> None:
@@ -68,7 +73,7 @@ class DedupePipeline:
         assert self.sessions is not None
         with self.sessions() as session:
             found = ArchiveRepository(session).find_duplicate(item)
-        if found is not None:
+        if found is not None and found[0] != "url":
             reason, article_id = found
             raise REASONS[reason](f"{item.url} repeats stored article #{article_id} ({reason})")
         for reason, key in keys:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from dvcrawl.items import Article
@@ -15,11 +17,16 @@ from dvcrawl.parsing.page import page_from_response
 from dvcrawl.sites import adhoc_profile, get_site
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.db import prepare, session_factory
-from dvcrawl.storage.repository import ArchiveRepository
+from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveRepository
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy.orm import Session, sessionmaker
+
+
+# An archived article answering one of these is gone from the site (a takedown).
+GONE_STATUSES = (404, 410)
+WARC_META_KEY = "dvcrawl_warc"
 
 
 @dataclass
@@ -40,6 +47,10 @@ class ArticlesSpider(Spider):
     Incremental by default: a listing is not paged further once
     ``DVCRAWL_INCREMENTAL_STOP_AFTER`` consecutive links are already archived, and
     archived articles are not fetched again. ``DVCRAWL_FULL`` walks everything.
+
+    An archived article fetched again that now answers 404 or 410, or redirects to a page
+    that is not that article on the site, is recorded as an event of the article (taken
+    down, redirected away); nothing is deleted.
     """
 
     name = "articles"
@@ -78,6 +89,7 @@ class ArticlesSpider(Spider):
         spider.stop_after = settings.getint("DVCRAWL_INCREMENTAL_STOP_AFTER")
         spider.max_pages = settings.getint("DVCRAWL_MAX_LISTING_PAGES")
         spider.sessions = session_factory(prepare(settings["DVCRAWL_DATABASE_URL"]))
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -113,7 +125,11 @@ class ArticlesSpider(Spider):
         for url in listing.article_urls:
             if self.full or not self._is_known(url):
                 walk.consecutive_known = 0
-                yield Request(url, callback=self.parse_article, meta={"dvcrawl_kind": "article"})
+                yield Request(
+                    url,
+                    callback=self.parse_article,
+                    meta={"dvcrawl_kind": "article", "handle_httpstatus_list": GONE_STATUSES},
+                )
                 continue
             self._inc("dvcrawl/listing/known_skipped")
             walk.consecutive_known += 1
@@ -142,10 +158,99 @@ class ArticlesSpider(Spider):
         return None
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        redirects = response.meta.get("redirect_urls") or []
+        first_url = redirects[0] if redirects else response.url
+        warc = response.meta.get(WARC_META_KEY)
+        if response.status in GONE_STATUSES:
+            location = response.url if redirects else None
+            if not self._record_gone(first_url, TAKEN_DOWN, response.status, location, warc):
+                self._http_error(response)
+            return
         self._inc("dvcrawl/pages/article")
         page = page_from_response(response)
         self._inc(f"dvcrawl/decoded/{page.decoded_by}")
-        yield parse_article(page, self.profile)
+        article = parse_article(page, self.profile)
+        if warc:
+            article.warc_file = warc["file"]
+            article.warc_offset = warc["offset"]
+            article.warc_digest = warc["digest"]
+        yield article
+
+    def request_scheduled(self, request: Request) -> None:
+        """Where an archived article redirects away, record it and do not follow.
+
+        Redirects are scheduled as new requests, so they are seen here whatever comes of
+        them next (another domain's is filtered as offsite, a page fetched already is a
+        duplicate); a page that is not the article is not worth fetching.
+        """
+        redirects = request.meta.get("redirect_urls")
+        if request.meta.get("dvcrawl_kind") != "article" or not redirects:
+            return
+        if not self._leads_away(redirects[0], request.url):
+            return
+        status = _redirect_status(request.meta)
+        warc = request.meta.get(WARC_META_KEY)
+        if self._record_gone(redirects[0], REDIRECTED_AWAY, status, request.url, warc):
+            raise IgnoreRequest(f"archived article {redirects[0]} redirects away")
+
+    def _leads_away(self, article_url: str, target: str) -> bool:
+        """Whether ``target`` is not that article on this site: another domain, a page that
+        is no article (the home page, a listing), or another article."""
+        host = urlsplit(target).hostname or ""
+        if not any(host == d or host.endswith(f".{d}") for d in self.profile.all_domains):
+            return True
+        if not self.profile.is_article_url(target):
+            return True
+        old_id, new_id = self.profile.article_id(article_url), self.profile.article_id(target)
+        return old_id is not None and new_id is not None and old_id != new_id
+
+    def _record_gone(
+        self,
+        url: str,
+        kind: str,
+        status: int | None,
+        location: str | None,
+        warc: dict[str, Any] | None,
+    ) -> bool:
+        """Record that an archived article is gone; False if ``url`` was never archived.
+
+        The same takedown as the one last recorded is counted as ``still_gone``, not
+        recorded again.
+        """
+        assert self.sessions is not None
+        with self.sessions.begin() as session:
+            repository = ArchiveRepository(session)
+            article_id = repository.archived_article_id(self.profile.key, url)
+            if article_id is None:
+                return False
+            event_id = repository.record_event(
+                article_id,
+                kind,
+                http_status=status,
+                location=location,
+                crawl_run_id=self.crawler.stats.get_value("dvcrawl/crawl_run_id"),
+                warc_file=warc["file"] if warc else None,
+                warc_offset=warc["offset"] if warc else None,
+            )
+        self._inc(f"dvcrawl/revisit/{kind if event_id is not None else 'still_gone'}")
+        self.logger.info(
+            "archived article #%d %s: %s (HTTP %s%s)",
+            article_id,
+            kind.replace("_", " "),
+            url,
+            status,
+            f", to {location}" if location else "",
+        )
+        return True
+
+    def _http_error(self, response: Response) -> None:
+        """A 404 of an article never archived: counted and logged as Scrapy's HttpError
+        middleware does for any status the spider does not handle."""
+        self._inc("httperror/response_ignored_count")
+        self._inc(f"httperror/response_ignored_status_count/{response.status}")
+        self.logger.info(
+            "Ignoring response %r: HTTP status code is not handled or not allowed", response
+        )
 
     def _is_known(self, url: str) -> bool:
         assert self.sessions is not None
@@ -156,3 +261,9 @@ class ArticlesSpider(Spider):
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
+
+
+def _redirect_status(meta: dict[str, Any]) -> int | None:
+    """The status the article URL answered with (301, 302 …); None for a ``<meta>`` refresh."""
+    reason = (meta.get("redirect_reasons") or [None])[0]
+    return reason if isinstance(reason, int) else None

@@ -530,6 +530,54 @@ class ArticleHistory:
     def current_version(self) -> int:
         return len(self.versions) + 1
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the article now, each earlier version, each event; times in UTC."""
+        article = self.article
+        return {
+            "article": {
+                "id": article.id,
+                "site_key": article.site_key,
+                "url": article.url,
+                "canonical_url": article.canonical_url,
+                "title": article.title,
+                "published_at": _iso(article.published_at),
+                "version": self.current_version,
+                "fetched_at": _iso(article.fetched_at),
+                "parser_revision": article.parser_revision,
+                "warc_file": article.warc_file,
+                "warc_offset": article.warc_offset,
+                "warc_digest": article.warc_digest,
+            },
+            "versions": [
+                {
+                    "version": version.version,
+                    "seen_from": _iso(version.fetched_at),
+                    "seen_until": _iso(version.seen_until),
+                    "reason": version.reason,
+                    "changed_fields": list(version.changed_fields),
+                    "parser_revision": version.parser_revision,
+                    "title": version.title,
+                    "content_hash": version.content_hash,
+                    "warc_file": version.warc_file,
+                    "warc_offset": version.warc_offset,
+                }
+                for version in self.versions
+            ],
+            "events": [
+                {
+                    "observed_at": _iso(event.observed_at),
+                    "kind": event.kind,
+                    "http_status": event.http_status,
+                    "location": event.location,
+                    "detail": event.detail,
+                    "crawl_run_id": event.crawl_run_id,
+                    "warc_file": event.warc_file,
+                    "warc_offset": event.warc_offset,
+                }
+                for event in self.events
+            ],
+        }
+
 
 def changed_fields(stored: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The compared fields (columns and child lists) in which ``new`` differs from ``stored``.
@@ -616,6 +664,10 @@ def child_rows(article: Article, article_id: int) -> dict[type[Any], list[dict[s
             for i, a in enumerate(article.attachments)
         ],
     }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _aware(value: datetime | None) -> datetime | None:
