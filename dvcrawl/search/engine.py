@@ -131,12 +131,7 @@ def _ranked_candidates(
     """(id, rank) of the matches, best first: ``limit`` of them, or for exact queries every
     candidate of the window, since some will fail the exact check."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    source, match, rank, newest_first = _postgres(query) if postgres else _sqlite(query)
-    candidates = cast(
-        "Select[Any]",
-        select(ArticleRecord.id.label("id"), rank.label("rank")).select_from(source).where(match),
-    )
-    inner = apply_filters(candidates, filters)
+    inner, newest_first = _postgres(query, filters) if postgres else _sqlite(query, filters)
     if window:
         inner = inner.order_by(newest_first).limit(window)
     ranked = inner.subquery()
@@ -154,23 +149,31 @@ def _folded(query: Query) -> Query:
     return Query(query.required, exact=False)
 
 
-# What each engine contributes to the candidate query: the FROM clause, the match
-# condition, the rank (higher is better) and the newest-first order that bounds the window.
-EngineParts = tuple[Any, ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]
+def _sqlite(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Matches from the FTS5 table alone; filters become a set of article ids.
 
-
-def _sqlite(query: Query) -> EngineParts:
+    Joining each match to its article row to test a filter reads the row's pages, which
+    costs more than the match itself; the ids that pass the filters come from the
+    articles' indexes at once. (``rowid + 0`` keeps SQLite from handing the id set to FTS5
+    as lookups, each of which would re-read the whole match list.)
+    """
     fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
-    source = table(FTS_TABLE).join(ArticleRecord.__table__, fts_rowid == ArticleRecord.id)
     match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
     # bm25() is lower for better matches; negated, rank means the same on both engines.
     rank: ColumnElement[Any] = -literal_column(f"bm25({FTS_TABLE})")
+    candidates = cast(
+        "Select[Any]",
+        select(fts_rowid.label("id"), rank.label("rank")).select_from(table(FTS_TABLE)),
+    ).where(match)
+    if filters != Filters():
+        passing = apply_filters(select(ArticleRecord.id), filters)
+        candidates = candidates.where((fts_rowid + 0).in_(passing))
     # FTS5 hands out its matches in rowid order, so the newest come first and the window
     # ends the scan early.
-    return source, match, rank, fts_rowid.desc()
+    return candidates, fts_rowid.desc()
 
 
-def _postgres(query: Query) -> EngineParts:
+def _postgres(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
     vector: ColumnElement[Any] = literal_column(PG_FOLDED_COLUMN)
     tsquery: ColumnElement[Any] | None = None
     for term in _folded(query).terms:
@@ -178,9 +181,11 @@ def _postgres(query: Query) -> EngineParts:
         if term.excluded:
             part = func.tsquery_not(part)
         tsquery = part if tsquery is None else func.tsquery_and(tsquery, part)
-    match = vector.op("@@")(tsquery)
     rank = func.ts_rank(vector, tsquery)
-    return ArticleRecord.__table__, match, rank, ArticleRecord.id.desc()
+    candidates = cast(
+        "Select[Any]", select(ArticleRecord.id.label("id"), rank.label("rank"))
+    ).where(vector.op("@@")(tsquery))
+    return apply_filters(candidates, filters), ArticleRecord.id.desc()
 
 
 def matches_exactly(query: Query, row: Any) -> bool:

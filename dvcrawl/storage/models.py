@@ -103,7 +103,7 @@ class ArticleRecord(Base):
     title: Mapped[str] = mapped_column(Text)
     lead: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     published_raw: Mapped[str | None] = mapped_column(Text)
     published_source: Mapped[str | None] = mapped_column(Text)
     byline_raw: Mapped[str | None] = mapped_column(Text)
