@@ -484,3 +484,41 @@ def test_stats_shows_edits_and_takedowns_per_crawl(revisits: Revisits) -> None:
     changed, again = (rows[str(run.id)] for run in revisits.runs[1:3])
     assert (changed["EDITED"], changed["GONE"]) == ("1", "5")
     assert (again["EDITED"], again["GONE"]) == ("0", "0")
+
+
+def test_dedupe_lets_a_stored_url_through_as_a_revisit(database_url: str) -> None:
+    from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId
+
+    factory = session_factory(prepare(database_url))
+    with factory.begin() as session:
+        ArchiveRepository(session).save_site(get_site("binh-phuoc"))
+    store(factory, make_article())
+    pipeline = DedupePipeline(database_url)
+    pipeline.open_spider()
+    edited = make_article(**EDITED)
+    assert pipeline.process_item(edited) is edited
+    elsewhere = "https://tinhuybinhphuoc.vn/news/khac/hoi-nghi-1049.html"
+    with pytest.raises(DuplicateArticleId):
+        pipeline.process_item(make_article(url=elsewhere, canonical_url=elsewhere))
+
+
+@pytest.mark.parametrize(
+    ("target", "away"),
+    [
+        (EDITED_URL.replace("http://", "https://"), False),
+        (EDITED_URL.replace("Binh-Phuoc-Hoi-nghi", "Slug-moi"), False),
+        ("http://danvan.vn/Home/Tin-hoat-dong/Dia-phuong-don-vi/20001/X", False),
+        (HOME, True),
+        ("http://www.danvan.vn/Home/Dan-van-kheo", True),
+        (LOCAL + "20002/Dong-Nai-Toa-dam-ve-dan-chu-o-co-so", True),
+        (OFFSITE_TARGET, True),
+        ("http://danvan.vn.example.com/Home/Tin-hoat-dong/Dia-phuong-don-vi/20001/X", True),
+    ],
+    ids=["https", "new slug", "bare domain", "home", "listing", "other article", "offsite",
+         "lookalike domain"],
+)  # fmt: skip
+def test_what_counts_as_redirected_away(target: str, away: bool) -> None:
+    from dvcrawl.spiders.articles import ArticlesSpider
+
+    spider = ArticlesSpider(site="danvan")
+    assert spider._leads_away(EDITED_URL, target) is away

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -245,6 +245,9 @@ class ArchiveRepository:
         """
         if reason not in REVISION_REASONS:
             raise ValueError(f"unknown revision reason {reason!r}")
+        # Prepared Core statements on the session's connection: a re-extraction revises
+        # every stored article, and building statements would cost more than running them.
+        connection = self.session.connection()
         stored = self._stored_state(article_id)
         row = article_row(article, crawl_run_id)
         children = child_rows(article, article_id)
@@ -252,40 +255,33 @@ class ArchiveRepository:
         if not changed:
             return []
         self._refuse_conflicts(article_id, stored["site_key"], row)
-        replaced_at = row["fetched_at"] if reason == "edited" else utcnow()
-        version = 1 + (
-            self.session.scalar(
-                select(func.count(ArticleVersionRecord.id)).where(
-                    ArticleVersionRecord.article_id == article_id
-                )
-            )
-            or 0
-        )
-        self.session.execute(
-            insert(VERSIONS),
-            {
-                **{name: stored[name] for name in VERSIONED_COLUMNS},
-                **{name: stored[name] for name in CHILD_SNAPSHOTS},
-                "article_id": article_id,
-                "version": version,
-                "reason": reason,
-                "changed_fields": changed,
-                "seen_until": replaced_at,
-            },
-        )
+        replaced_at = row["fetched_at"] if reason == EDITED else utcnow()
+        kept = connection.execute(VERSION_COUNT, {"article_id": article_id}).scalar_one()
+        version = {
+            **{name: stored[name] for name in (*VERSIONED_COLUMNS, *CHILD_SNAPSHOTS)},
+            "article_id": article_id,
+            "version": kept + 1,
+            "reason": reason,
+            "changed_fields": changed,
+            "seen_until": replaced_at,
+        }
+        connection.execute(VERSION_INSERT, version)
         updates = {name: value for name, value in row.items() if name not in KEPT_ON_REVISION}
         if crawl_run_id is None:  # a re-extraction reads the response the first crawl fetched
             updates.pop("crawl_run_id")
-        self.session.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**updates))
-        for model, rows in children.items():
-            self.session.execute(delete(model.__table__).where(model.article_id == article_id))
-            if rows:
-                self.session.execute(insert(model.__table__), rows)
+        connection.execute(ROW_UPDATE, {**updates, "revised_id": article_id})
+        for name, model in CHILD_SNAPSHOTS.items():
+            if name in changed:
+                connection.execute(CHILD_DELETES[name], {"article_id": article_id})
+                if children[model]:
+                    connection.execute(CHILD_INSERTS[name], children[model])
         self._add_event(
             article_id=article_id,
             site_key=stored["site_key"],
             url=stored["url"],
             kind=reason,
+            http_status=None,
+            location=None,
             detail=", ".join(changed),
             crawl_run_id=crawl_run_id,
             observed_at=replaced_at,
@@ -371,40 +367,33 @@ class ArchiveRepository:
         return ArticleHistory(article=article, versions=versions, events=events)
 
     def _stored_state(self, article_id: int) -> dict[str, Any]:
-        articles = ARTICLES.c
-        columns = [articles[name] for name in (*VERSIONED_COLUMNS, "site_key", "url")]
-        row = self.session.execute(select(*columns).where(articles.id == article_id)).one()
-        state = dict(row._mapping)
-        for name, model in CHILD_SNAPSHOTS.items():
-            table = model.__table__
-            fields = [table.c[field] for field in SNAPSHOT_FIELDS[name]]
-            rows = self.session.execute(
-                select(*fields).where(table.c.article_id == article_id).order_by(table.c.position)
-            )
-            state[name] = [dict(child._mapping) for child in rows]
+        connection = self.session.connection()
+        params = {"article_id": article_id}
+        state = dict(connection.execute(STATE_QUERY, params).one()._mapping)
+        for name, query in CHILD_QUERIES.items():
+            state[name] = [dict(child._mapping) for child in connection.execute(query, params)]
         return state
 
     def _refuse_conflicts(self, article_id: int, site_key: str, row: dict[str, Any]) -> None:
-        checks = [
-            (name, ARTICLES.c[name] == row[name])
-            for name in ("site_article_id", "content_hash")
-            if row[name] is not None
-        ]
-        for name, condition in checks:
-            other = self.session.scalar(
-                select(ArticleRecord.id).where(
-                    ArticleRecord.site_key == site_key, ArticleRecord.id != article_id, condition
-                )
+        params = {
+            "article_id": article_id,
+            "site_key": site_key,
+            "site_article_id": row["site_article_id"],
+            "content_hash": row["content_hash"],
+        }
+        other = self.session.connection().execute(CONFLICT_QUERY, params).first()
+        if other is not None:
+            name = (
+                "site_article_id"
+                if other.site_article_id == params["site_article_id"]
+                else ("content_hash")
             )
-            if other is not None:
-                raise RevisionConflict(
-                    f"article #{article_id} cannot take the {name} of stored article #{other}"
-                )
+            raise RevisionConflict(
+                f"article #{article_id} cannot take the {name} of stored article #{other.id}"
+            )
 
     def _add_event(self, **values: Any) -> int:
-        event_id: int = self.session.execute(
-            insert(EVENTS).values(**values).returning(EVENTS.c.id)
-        ).scalar_one()
+        event_id: int = self.session.connection().execute(EVENT_INSERT, values).scalar_one()
         return event_id
 
     # reading ------------------------------------------------------------------
@@ -512,6 +501,48 @@ SNAPSHOT_FIELDS = {
 ARTICLES = cast("Table", ArticleRecord.__table__)
 VERSIONS = cast("Table", ArticleVersionRecord.__table__)
 EVENTS = cast("Table", ArticleEventRecord.__table__)
+
+
+def _table(model: type[Any]) -> Table:
+    return cast("Table", model.__table__)
+
+
+# The statements of revise_article, built once.
+STATE_QUERY = select(*(ARTICLES.c[name] for name in (*VERSIONED_COLUMNS, "site_key", "url"))).where(
+    ARTICLES.c.id == bindparam("article_id")
+)
+CHILD_QUERIES = {
+    name: select(*(_table(model).c[field] for field in SNAPSHOT_FIELDS[name]))
+    .where(_table(model).c.article_id == bindparam("article_id"))
+    .order_by(_table(model).c.position)
+    for name, model in CHILD_SNAPSHOTS.items()
+}
+CONFLICT_QUERY = (
+    select(ARTICLES.c.id, ARTICLES.c.site_article_id)
+    .where(
+        ARTICLES.c.site_key == bindparam("site_key"),
+        ARTICLES.c.id != bindparam("article_id"),
+        or_(
+            ARTICLES.c.site_article_id == bindparam("site_article_id"),
+            ARTICLES.c.content_hash == bindparam("content_hash"),
+        ),
+    )
+    .limit(1)
+)
+VERSION_COUNT = (
+    select(func.count())
+    .select_from(VERSIONS)
+    .where(VERSIONS.c.article_id == bindparam("article_id"))
+)
+VERSION_INSERT = insert(VERSIONS)
+# The SET clause comes from the parameters given; the id is bound under another name.
+ROW_UPDATE = update(ARTICLES).where(ARTICLES.c.id == bindparam("revised_id"))
+CHILD_DELETES = {
+    name: delete(_table(model)).where(_table(model).c.article_id == bindparam("article_id"))
+    for name, model in CHILD_SNAPSHOTS.items()
+}
+CHILD_INSERTS = {name: insert(_table(model)) for name, model in CHILD_SNAPSHOTS.items()}
+EVENT_INSERT = insert(EVENTS).returning(EVENTS.c.id)
 
 
 class RevisionConflict(ValueError):
