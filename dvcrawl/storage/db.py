@@ -59,6 +59,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # 64 MiB of page cache (the default is 2 MiB): the unique indexes on URLs and hashes
+    # of a large corpus stop being re-read on every insert.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 
