@@ -70,7 +70,7 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         directory = (settings.get("DVCRAWL_WARC_DIR") or "").strip()
         if not directory:
-            raise NotConfigured("DVCRAWL_WARC_DIR is empty: responses are not archived")
+            raise NotConfigured  # a reason would be logged as a warning on every such crawl
         site = site_key(crawler.spider)
         writer = WarcWriter(
             Path(directory),

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import functools
 import hashlib
 import http
 import io
@@ -675,13 +676,8 @@ def _stored(record: Any) -> StoredRecord:
 
 def default_warcinfo(site: str, *, user_agent: str, contact: str, robots: bool) -> dict[str, str]:
     """The ``warcinfo`` fields of a dvcrawl file (WARC 1.1 annex: software, format, …)."""
-    from importlib.metadata import version
-
-    from dvcrawl import __version__
-
     fields = {
-        "software": f"dvcrawl/{__version__} (Scrapy/{version('scrapy')}; "
-        f"warcio/{version('warcio')})",
+        "software": _software(),
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
         "warc-format/warc-1.1/",
@@ -689,8 +685,22 @@ def default_warcinfo(site: str, *, user_agent: str, contact: str, robots: bool) 
         "description": f"dvcrawl archive crawl of the site {site}",
         "robots": "obey" if robots else "ignore",
         "http-header-user-agent": user_agent,
-        "hostname": socket.gethostname(),
+        "hostname": _hostname(),
     }
     if contact:
         fields["operator"] = contact
     return fields
+
+
+@functools.cache
+def _software() -> str:
+    from importlib.metadata import version
+
+    from dvcrawl import __version__
+
+    return f"dvcrawl/{__version__} (Scrapy/{version('scrapy')}; warcio/{version('warcio')})"
+
+
+@functools.cache
+def _hostname() -> str:
+    return socket.gethostname()
