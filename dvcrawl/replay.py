@@ -23,11 +23,12 @@ from __future__ import annotations
 import functools
 import io
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.http import Headers
@@ -47,6 +48,8 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 WARC_META_KEY = "dvcrawl_warc"
 IDENTICAL_PAYLOAD = "identical-payload-digest"
 REPLAYED_TYPES = ("response", "revisit")
+GZIP_MAGIC = b"\x1f\x8b"
+READ_SIZE = 64 * 1024
 
 
 class ReplayError(ValueError):
@@ -327,28 +330,63 @@ def read_http_record(path: Path, offset: int) -> HttpRecord:
     try:
         with path.open("rb") as stream:
             stream.seek(offset)
-            record = next(iter(ArchiveIterator(stream, no_record_parse=True)))
-            block = record.raw_stream.read()
-            _check_length(record, block)
-            headers = record.rec_headers
-            return _http_record(headers, block)
+            headers, block = read_record_at(stream)
     except ReplayError as exc:
         raise ReplayError(f"{path} at offset {offset}: {exc}") from exc
     except OSError as exc:
         raise ReplayError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except Exception as exc:  # see scan_warc: warcio's errors on damaged data vary
-        raise ReplayError(
-            f"{path} at offset {offset}: no readable WARC record ({_first_line(exc)})"
-        ) from exc
+    try:
+        return _http_record(headers, block)
+    except ReplayError as exc:
+        raise ReplayError(f"{path} at offset {offset}: {exc}") from exc
 
 
-def _check_length(record: Any, block: bytes) -> None:
-    if record.length is not None and len(block) != record.length:
-        raise ReplayError(f"record truncated: {len(block)} of {record.length} bytes")
+def read_record_at(stream: BinaryIO) -> tuple[dict[str, str], bytes]:
+    """WARC headers (names in lower case) and content block of the record that starts at
+    the stream's position: a gzip member of its own, or uncompressed.
+
+    Read directly rather than through warcio's iterator, which costs more than the
+    parsing itself when re-extraction reads records one by one.
+    """
+    magic = stream.read(len(GZIP_MAGIC))
+    stream.seek(-len(magic), io.SEEK_CUR)
+    compressed = magic == GZIP_MAGIC
+    data = _gzip_member(stream) if compressed else stream.read(READ_SIZE)
+    head, separator, rest = data.partition(b"\r\n\r\n")
+    lines = head.decode("utf-8", "replace").split("\r\n")
+    if not separator or not lines[0].startswith("WARC/"):
+        raise ReplayError("no WARC record starts here")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length_text = headers.get("content-length", "")
+    if not length_text.isdigit():
+        raise ReplayError("a record without a valid Content-Length")
+    length = int(length_text)
+    if not compressed and len(rest) < length:
+        rest += stream.read(length - len(rest))
+    if len(rest) < length:
+        raise ReplayError(f"record truncated: {len(rest)} of {length} bytes")
+    return headers, rest[:length]
 
 
-def _http_record(headers: Any, block: bytes) -> HttpRecord:
-    rec_type = headers.get_header("WARC-Type") or ""
+def _gzip_member(stream: BinaryIO) -> bytes:
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    parts = []
+    while not decompressor.eof:
+        chunk = stream.read(READ_SIZE)
+        if not chunk:
+            raise ReplayError("a gzip member cut short")
+        try:
+            parts.append(decompressor.decompress(chunk))
+        except zlib.error as exc:
+            raise ReplayError(f"damaged gzip data ({exc})") from exc
+    return b"".join(parts)
+
+
+def _http_record(headers: dict[str, str], block: bytes) -> HttpRecord:
+    rec_type = headers.get("warc-type", "")
     if rec_type not in REPLAYED_TYPES:
         raise ReplayError(f"a {rec_type or 'untyped'} record, not an HTTP response")
     status, reason, body = 0, b"", b""
@@ -357,14 +395,14 @@ def _http_record(headers: Any, block: bytes) -> HttpRecord:
         status, reason, http_headers, body = parse_http_response(block)
     return HttpRecord(
         rec_type=rec_type,
-        url=headers.get_header("WARC-Target-URI") or "",
+        url=headers.get("warc-target-uri", ""),
         status=status,
         reason=reason,
         headers=http_headers,
         body=body,
-        warc_date=headers.get_header("WARC-Date"),
-        digest=headers.get_header("WARC-Payload-Digest"),
-        profile=_profile_name(headers.get_header("WARC-Profile")),
+        warc_date=headers.get("warc-date"),
+        digest=headers.get("warc-payload-digest"),
+        profile=_profile_name(headers.get("warc-profile")),
     )
 
 

@@ -410,3 +410,16 @@ def test_read_http_record_refuses_an_offset_that_is_not_a_response(tmp_path: Pat
     assert read_http_record(warc.path, written.offset).body == b"a"
     with pytest.raises(ReplayError, match="at offset 3"):
         read_http_record(warc.path, 3)
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["gzip", "plain"])
+def test_read_http_record_refuses_a_record_cut_short(tmp_path: Path, compress: bool) -> None:
+    with WarcBuilder(tmp_path / "a.warc", compress=compress) as warc:
+        warc.response(Recorded("https://x.vn/a", b"<p>whole</p>" * 50))
+        second = warc.response(Recorded("https://x.vn/b", b"<p>cut</p>" * 50))
+    data = warc.path.read_bytes()
+    assert read_http_record(warc.path, second.offset).body == b"<p>cut</p>" * 50
+    warc.path.write_bytes(data[: len(data) - 40])
+    expected = "a gzip member cut short" if compress else "record truncated"
+    with pytest.raises(ReplayError, match=f"at offset {second.offset}: {expected}"):
+        read_http_record(warc.path, second.offset)
