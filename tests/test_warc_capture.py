@@ -20,6 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import SITE_FIXTURES, run_dvcrawl
+from scrapy import Request, Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.test import get_crawler
 from warc_site import (
     LISTING_PATH,
     MISSING_PATH,
@@ -45,6 +49,7 @@ from dvcrawl.warc import (
     read_record,
     recover_open_files,
 )
+from dvcrawl.warc.capture import WarcCaptureMiddleware
 from dvcrawl.warc.writer import payload_digest
 
 FILE_NAME = re.compile(
@@ -268,6 +273,55 @@ def test_an_unwritable_directory_is_refused_with_the_reason(tmp_path: Path) -> N
         prepare_directory(not_a_folder / "warcs")
     with pytest.raises(WarcError):
         WarcWriter(not_a_folder / "warcs", "tinh-uy")
+
+
+# --- the middleware on its own ---------------------------------------------------------------
+
+
+def capture_middleware(warcs: str) -> tuple[WarcCaptureMiddleware, Any]:
+    settings = {
+        "DVCRAWL_WARC_DIR": warcs,
+        "DVCRAWL_WARC_MAX_SIZE": 10**9,
+        "DVCRAWL_WARC_REVISITS_ACROSS_CRAWLS": True,
+    }
+    crawler = get_crawler(Spider, settings)
+    crawler.spider = Spider(name="probe")
+    return WarcCaptureMiddleware.from_crawler(crawler), crawler.stats
+
+
+def test_the_middleware_tells_the_spider_where_each_response_lies(tmp_path: Path) -> None:
+    middleware, stats = capture_middleware(str(tmp_path))
+    body = "<p>Dân vận khéo</p>".encode()
+    for _ in range(2):
+        request = Request("http://x.vn/a")
+        response = HtmlResponse(request.url, body=body, headers={"Content-Type": "text/html"})
+        assert middleware.process_response(request, response) is response
+        where = request.meta["dvcrawl_warc"]
+        record = read_record(tmp_path / where["file"], where["offset"])
+        assert record.rec_type == "response", "a revisit points at the original record"
+        assert record.payload == body
+        assert where["digest"] == payload_digest(body)
+    middleware.spider_closed(Spider(name="probe"))
+    assert stats.get_value("dvcrawl/warc/records") == 5
+    assert stats.get_value("dvcrawl/warc/revisits") == 1
+    assert stats.get_value("dvcrawl/warc/files") == 1
+    assert stats.get_value("dvcrawl/warc/bytes") == warc_files(tmp_path)[0].stat().st_size
+
+
+def test_the_middleware_skips_cached_and_non_http_responses(tmp_path: Path) -> None:
+    middleware, stats = capture_middleware(str(tmp_path))
+    cached = Request("http://x.vn/a")
+    middleware.process_response(cached, HtmlResponse(cached.url, body=b"x", flags=["cached"]))
+    data = Request("data:text/plain,x")
+    middleware.process_response(data, TextResponse(data.url, body=b"x"))
+    assert "dvcrawl_warc" not in cached.meta
+    assert "dvcrawl_warc" not in data.meta
+    assert stats.get_value("dvcrawl/warc/records") is None
+
+
+def test_an_empty_warc_dir_turns_the_middleware_off() -> None:
+    with pytest.raises(NotConfigured):
+        capture_middleware("")
 
 
 # --- crash safety ---------------------------------------------------------------------------

@@ -89,7 +89,7 @@ class WarcCaptureMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if "cached" in response.flags:
+        if "cached" in response.flags or not response.url.startswith(("http://", "https://")):
             return response
         if self.failure is not None:
             raise IgnoreRequest(f"not archived, the WARC writer failed: {self.failure}")
@@ -140,12 +140,17 @@ def exchange(request: Request, response: Response) -> HttpExchange:
         method=request.method,
         request_headers=header_pairs(request.headers),
         request_body=request.body,
-        protocol=response.protocol or "HTTP/1.1",
+        protocol=status_line_protocol(response.protocol),
         status=response.status,
         response_headers=header_pairs(response.headers),
         body=response.body,
         ip_address=str(ip_address) if ip_address is not None else None,
     )
+
+
+def status_line_protocol(protocol: str | None) -> str:
+    # HTTP/2 responses say "h2"; WARC readers expect an HTTP/1 status line.
+    return protocol if protocol and protocol.startswith("HTTP/") else "HTTP/1.1"
 
 
 def header_pairs(headers: Headers) -> list[tuple[bytes, bytes]]:

@@ -80,7 +80,11 @@ class WarcLocation:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HttpExchange:
-    """One request and the response received for it, as the downloader saw them."""
+    """One request and the response received for it, as the downloader saw them.
+
+    ``date`` is timezone-aware; ``protocol`` is the response's (the request is written as
+    HTTP/1.1, which is what Scrapy's Twisted client sends).
+    """
 
     url: str
     date: datetime
@@ -387,9 +391,7 @@ def _request_headers(exchange: HttpExchange) -> _ReceivedHeaders:
     headers = list(exchange.request_headers)
     if not any(name.lower() == b"host" for name, _ in headers):
         headers.insert(0, (b"Host", parts.netloc.encode("idna")))
-    return _ReceivedHeaders(
-        f"{exchange.method} {target} {exchange.protocol}", _latin1(headers), protocol=""
-    )
+    return _ReceivedHeaders(f"{exchange.method} {target} HTTP/1.1", _latin1(headers), protocol="")
 
 
 def _reason_phrase(status: int) -> str:
@@ -626,10 +628,14 @@ def read_record(path: str | Path, offset: int) -> StoredRecord:
     """The record that starts at byte ``offset`` of the WARC file ``path``.
 
     ``offset`` is what the capture put in ``meta["dvcrawl_warc"]["offset"]`` (and what
-    ``warcio index`` prints). Raises :class:`WarcError` when no record starts there.
+    ``warcio index`` prints). A file still being written is read under its ``.open`` name.
+    Raises :class:`WarcError` when no record starts there.
     """
+    path = Path(path)
+    if not path.exists() and path.with_name(path.name + OPEN_SUFFIX).exists():
+        path = path.with_name(path.name + OPEN_SUFFIX)
     try:
-        with Path(path).open("rb") as stream:
+        with path.open("rb") as stream:
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)), None)
             if record is None:
