@@ -306,14 +306,18 @@ class WarcWriter:
             path = self.directory / name
             if path.exists():
                 continue
+            open_path = path.with_name(name + OPEN_SUFFIX)
             try:
-                handle = path.with_name(name + OPEN_SUFFIX).open("xb", buffering=0)
+                handle = open_path.open("xb", buffering=0)
             except FileExistsError:  # another process writes this name: take the next
                 continue
             except OSError as exc:
                 raise WarcError(f"cannot create a WARC file in {self.directory}: {exc}") from exc
-            break
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if _is_file_at(open_path, handle):
+                break
+            # Another process's recovery took the new, empty file for an abandoned one.
+            handle.close()
         opened = _OpenFile(name, path, handle)
         self._current = opened
         self.files.append(name)
@@ -344,9 +348,10 @@ class WarcWriter:
         try:
             current.handle.truncate(current.size)
             os.fsync(current.handle.fileno())
-            current.handle.close()
             current.path.with_name(current.name + OPEN_SUFFIX).replace(current.path)
         except OSError:
+            pass  # left .open: the next writer's recovery cuts it back
+        finally:
             current.handle.close()
 
     def _close_current(self) -> None:
@@ -355,9 +360,10 @@ class WarcWriter:
             return
         try:
             os.fsync(current.handle.fileno())
+            # Renamed while still locked, so no recovery ever takes it for abandoned.
+            current.path.with_name(current.name + OPEN_SUFFIX).replace(current.path)
         finally:
             current.handle.close()
-        current.path.with_name(current.name + OPEN_SUFFIX).replace(current.path)
         _sync_directory(self.directory)
 
 
@@ -486,26 +492,42 @@ def recover_open_files(directory: Path) -> list[RecoveredFile]:
     """
     recovered = []
     for path in sorted(Path(directory).glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
-        with path.open("r+b") as handle:
+        try:
+            handle = path.open("r+b")
+        except FileNotFoundError:  # finished meanwhile by its writer
+            continue
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                continue
+            if not _is_file_at(path, handle):
                 continue
             size = os.fstat(handle.fileno()).st_size
             records, whole = _whole_records(handle)
             handle.truncate(whole)
             os.fsync(handle.fileno())
-        final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-        if records == 0:
-            path.unlink()
-        elif final.exists():
-            raise WarcError(f"cannot recover {path}: {final.name} exists already")
-        else:
-            path.replace(final)
+            final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+            if records == 0:
+                path.unlink()
+            elif final.exists():
+                raise WarcError(f"cannot recover {path}: {final.name} exists already")
+            else:
+                path.replace(final)
         recovered.append(RecoveredFile(final, records, size - whole))
     if recovered:
         _sync_directory(Path(directory))
     return recovered
+
+
+def _is_file_at(path: Path, handle: IO[bytes]) -> bool:
+    """Whether ``path`` still names the file open as ``handle`` (not unlinked or renamed)."""
+    try:
+        named = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(handle.fileno())
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def _whole_records(stream: IO[bytes]) -> tuple[int, int]:
