@@ -210,69 +210,75 @@ class WarcWriter:
             self._index.load(self.directory)
 
     def write_exchange(self, exchange: HttpExchange) -> WrittenExchange:
-        uri = exchange.url
+        """Append the exchange's request record and response (or revisit) record, in one
+        write, and say where its payload lies."""
         date = datetime_to_iso_date(
             exchange.date.astimezone(UTC).replace(tzinfo=None), use_micros=True
         )
         digest = payload_digest(exchange.body)
-        original = self._index.get(uri, digest) if exchange.body else None
-        record_id = StatusAndHeadersParser.make_warc_id()
-        response_fields = {
+        original = self._index.get(exchange.url, digest) if exchange.body else None
+        response = self._response_record(exchange, date, digest, original)
+        response_id = response.rec_headers.get_header("WARC-Record-ID")
+        request_bytes = self._serialize(self._request_record(exchange, date, response_id))
+        data = request_bytes + self._serialize(response)
+        current = self._file_for(len(data))
+        offset = current.size + len(request_bytes)
+        self._append(current, data, records=2)
+        if original is not None:
+            self.revisits += 1
+            return WrittenExchange(original.location, True, len(data))
+        location = WarcLocation(current.name, offset, digest)
+        if exchange.body:
+            self._index.add(_Original(exchange.url, date, response_id, location))
+        return WrittenExchange(location, False, len(data))
+
+    def _response_record(
+        self, exchange: HttpExchange, date: str, digest: str, original: _Original | None
+    ) -> Any:
+        fields = {
             "WARC-Type": "revisit" if original else "response",
-            "WARC-Record-ID": record_id,
+            "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
             "WARC-Date": date,
-            "WARC-Target-URI": uri,
+            "WARC-Target-URI": exchange.url,
         }
         if exchange.ip_address:
-            response_fields["WARC-IP-Address"] = exchange.ip_address
+            fields["WARC-IP-Address"] = exchange.ip_address
         if original is not None:
-            response_fields["WARC-Refers-To"] = original.record_id
-            record = self._builder.create_revisit_record(
-                uri,
+            fields["WARC-Refers-To"] = original.record_id
+            return self._builder.create_revisit_record(
+                exchange.url,
                 digest,
                 original.uri,
                 original.date,
                 http_headers=_response_headers(exchange),
-                warc_headers_dict=response_fields,
+                warc_headers_dict=fields,
             )
-        else:
-            response_fields["WARC-Payload-Digest"] = digest
-            record = self._builder.create_warc_record(
-                uri,
-                "response",
-                payload=io.BytesIO(exchange.body),
-                length=len(exchange.body),
-                http_headers=_response_headers(exchange),
-                warc_headers_dict=response_fields,
-            )
-        request_fields = {
+        fields["WARC-Payload-Digest"] = digest
+        return self._builder.create_warc_record(
+            exchange.url,
+            "response",
+            payload=io.BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=_response_headers(exchange),
+            warc_headers_dict=fields,
+        )
+
+    def _request_record(self, exchange: HttpExchange, date: str, response_id: str) -> Any:
+        fields = {
             "WARC-Type": "request",
             "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
             "WARC-Date": date,
-            "WARC-Target-URI": uri,
-            "WARC-Concurrent-To": record_id,
+            "WARC-Target-URI": exchange.url,
+            "WARC-Concurrent-To": response_id,
         }
-        request = self._builder.create_warc_record(
-            uri,
+        return self._builder.create_warc_record(
+            exchange.url,
             "request",
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
             http_headers=_request_headers(exchange),
-            warc_headers_dict=request_fields,
+            warc_headers_dict=fields,
         )
-        request_bytes = self._serialize(request)
-        response_bytes = self._serialize(record)
-        current = self._file_for(len(request_bytes) + len(response_bytes))
-        offset = current.size + len(request_bytes)
-        self._append(current, request_bytes + response_bytes, records=2)
-        if original is not None:
-            self.revisits += 1
-            location = original.location
-        else:
-            location = WarcLocation(current.name, offset, digest)
-            if exchange.body:
-                self._index.add(_Original(uri, date, record_id, location))
-        return WrittenExchange(location, original is not None, len(request_bytes + response_bytes))
 
     def close(self) -> None:
         self._close_current()
