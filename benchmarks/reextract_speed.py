@@ -26,12 +26,13 @@ from __future__ import annotations
 import argparse
 import base64
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import io
 import os
 import resource
-import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -226,7 +227,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
         folder = Path(tmp)
         database_url = build_corpus(folder, args.articles, jobs)
-        shutil.copyfile(folder / "corpus.sqlite3", folder / "changed.sqlite3")
+        # Through SQLite's backup API: the last transactions may still be in the WAL file.
+        with (
+            contextlib.closing(sqlite3.connect(folder / "corpus.sqlite3")) as source,
+            contextlib.closing(sqlite3.connect(folder / "changed.sqlite3")) as copy,
+        ):
+            source.backup(copy)
 
         def run(url: str, dry_run: bool) -> reextract_module.Summary:
             return reextract_module.reextract(url, warc_dir=folder, dry_run=dry_run, jobs=jobs)
