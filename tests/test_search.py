@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.items import Article
+from dvcrawl.search import engine
 from dvcrawl.search.query import QuerySyntaxError, parse_query
 from dvcrawl.sites import get_site
 from dvcrawl.storage.db import prepare, session_factory
@@ -157,7 +158,16 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
         ({"category": "ĐỊA PHƯƠNG"}, {"hoa"}),
     ],
 )
-def test_filters(corpus: Corpus, filters: dict[str, object], expected: set[str]) -> None:
+@pytest.mark.parametrize("broad", [False, True], ids=["id-set", "join"])
+def test_filters(
+    corpus: Corpus,
+    filters: dict[str, object],
+    expected: set[str],
+    broad: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # SQLite applies narrow filters as a set of ids and broad ones by a join: both must agree.
+    monkeypatch.setattr(engine, "_is_broad", lambda *_: broad)
     assert found(corpus, "dan", **filters) == expected & found(corpus, "dan")
     assert {row.url.rsplit("/", 1)[1] for row in corpus.articles(**filters)} == expected  # type: ignore[arg-type]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from dvcrawl.search.query import Query
@@ -131,7 +132,10 @@ def _ranked_candidates(
     """(id, rank) of the matches, best first: ``limit`` of them, or for exact queries every
     candidate of the window, since some will fail the exact check."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    inner, newest_first = _postgres(query, filters) if postgres else _sqlite(query, filters)
+    if postgres:
+        inner, newest_first = _postgres(query, filters)
+    else:
+        inner, newest_first = _sqlite(session, query, filters, window)
     if window:
         inner = inner.order_by(newest_first).limit(window)
     ranked = inner.subquery()
@@ -149,13 +153,16 @@ def _folded(query: Query) -> Query:
     return Query(query.required, exact=False)
 
 
-def _sqlite(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Matches from the FTS5 table alone; filters become a set of article ids.
+def _sqlite(
+    session: Session, query: Query, filters: Filters, window: int
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Matches from the FTS5 table, newest first, restricted by the filters one of two ways.
 
-    Joining each match to its article row to test a filter reads the row's pages, which
-    costs more than the match itself; the ids that pass the filters come from the
-    articles' indexes at once. (``rowid + 0`` keeps SQLite from handing the id set to FTS5
-    as lookups, each of which would re-read the whole match list.)
+    A narrow filter (an author, a category, a short date range) becomes the set of article
+    ids that pass it, read from the ordinary indexes, and matches outside it are skipped
+    without reading their rows. A broad filter (a big site, "since 2015") would make that
+    set large, so matches are joined to their rows instead, and the window is filled after a
+    few rows. The boundary balances the two costs: about sqrt(5 × window × corpus size) ids.
     """
     fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
     match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
@@ -167,10 +174,24 @@ def _sqlite(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[
     ).where(match)
     if filters != Filters():
         passing = apply_filters(select(ArticleRecord.id), filters)
-        candidates = candidates.where((fts_rowid + 0).in_(passing))
+        if window and _is_broad(session, passing, window):
+            candidates = apply_filters(
+                candidates.join(ArticleRecord.__table__, fts_rowid == ArticleRecord.id), filters
+            )
+        else:
+            # rowid + 0: handed to FTS5 as a rowid constraint, each id would be a lookup
+            # that re-reads the whole match list.
+            candidates = candidates.where((fts_rowid + 0).in_(passing))
     # FTS5 hands out its matches in rowid order, so the newest come first and the window
     # ends the scan early.
     return candidates, fts_rowid.desc()
+
+
+def _is_broad(session: Session, passing: Select[Any], window: int) -> bool:
+    corpus_size = session.scalar(select(func.max(ArticleRecord.id))) or 0
+    boundary = max(1000, int(math.sqrt(5 * window * corpus_size)))
+    counted = select(func.count()).select_from(passing.limit(boundary).subquery())
+    return (session.scalar(counted) or 0) >= boundary
 
 
 def _postgres(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
@@ -220,12 +241,11 @@ def apply_filters(statement: Select[Any], filters: Filters) -> Select[Any]:
     if filters.category:
         statement = statement.where(a.category_key == filter_key(filters.category))
     if filters.author:
-        statement = statement.where(
-            exists().where(
-                AuthorRecord.article_id == a.id,
-                AuthorRecord.name_key == filter_key(filters.author),
-            )
+        # The author's articles from the name index, rather than a test of every article.
+        by_author = select(AuthorRecord.article_id).where(
+            AuthorRecord.name_key == filter_key(filters.author)
         )
+        statement = statement.where(a.id.in_(by_author))
     return statement
 
 
