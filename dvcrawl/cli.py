@@ -630,6 +630,8 @@ def reextract_command(
       dvcrawl reextract --site binh-phuoc --dry-run
       dvcrawl reextract --since 2026-01-01 --format json
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from dvcrawl import settings
     from dvcrawl.reextract import Outcome, reextract, shorten_change
 
@@ -662,6 +664,9 @@ def reextract_command(
         )
     except DatabaseError as exc:
         fail(str(exc))
+    except SQLAlchemyError as exc:
+        reason = str(exc).splitlines()[0]
+        fail(f"database error (the batch being written was rolled back): {reason}")
     if output == "json":
         click.echo(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False))
     else:

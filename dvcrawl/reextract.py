@@ -53,7 +53,7 @@ from dvcrawl.replay import (
 )
 from dvcrawl.sites import UnknownFamily, UnknownSite, adhoc_profile, get_site
 from dvcrawl.sites.profile import SiteProfile
-from dvcrawl.storage.db import prepare, session_factory
+from dvcrawl.storage.db import get_engine, prepare, session_factory
 from dvcrawl.storage.models import ArticleRecord, ArticleVersionRecord
 from dvcrawl.storage.repository import (
     CHILD_SNAPSHOTS,
@@ -361,14 +361,16 @@ def _chunks(rows: Iterator[LinkedRow], size: int) -> Iterator[list[LinkedRow]]:
 
 
 def _extracted_chunks(
-    warc_dir: Path, chunks: Iterator[list[LinkedRow]], jobs: int
+    warc_dir: Path, chunks: Iterator[list[LinkedRow]], jobs: int, database_url: str
 ) -> Iterator[list[Extracted]]:
     """Extracted chunks in row order; with ``jobs > 1`` a few chunks ahead in a process pool."""
     if jobs <= 1:
         for chunk in chunks:
             yield extract_rows(str(warc_dir), chunk)
         return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, initializer=_leave_connections_to_parent, initargs=(database_url,)
+    ) as pool:
         pending: deque[concurrent.futures.Future[list[Extracted]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(extract_rows, str(warc_dir), chunk))
@@ -376,6 +378,12 @@ def _extracted_chunks(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _leave_connections_to_parent(database_url: str) -> None:
+    """A forked parser process must never use or close the database connections it
+    inherited (SQLAlchemy's advice for engines across ``fork``)."""
+    get_engine(database_url).dispose(close=False)
 
 
 def reextract(
@@ -402,7 +410,7 @@ def reextract(
     if len(first) < POOL_THRESHOLD:
         workers = 1
     chunks = _chunks(_chain(first, rows), CHUNK_SIZE)
-    for extracted in _extracted_chunks(warc_dir, chunks, workers):
+    for extracted in _extracted_chunks(warc_dir, chunks, workers, database_url):
         for outcome in _write_chunk(sessions, extracted, dry_run):
             _count(summary, outcome)
             if report is not None and (outcome.changes or outcome.failure):
