@@ -61,6 +61,21 @@ def main() -> None:
 @DB_OPTION
 @click.option("--full", is_flag=True, help="Walk every listing page and fetch every article again.")
 @click.option(
+    "--recheck",
+    is_flag=True,
+    help="Walk no listing: fetch every archived article of the site again, straight from "
+    "the database, and record what became of it (edited, unchanged, taken down, "
+    "redirected away, restored). Finds takedowns the listings no longer show.",
+)
+@click.option(
+    "--recheck-before",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    metavar="DATE",
+    help="With --recheck: only articles not fetched since DATE (YYYY-MM-DD or "
+    "YYYY-MM-DDTHH:MM, Vietnam time).",
+)
+@click.option(
     "--stop-after",
     type=click.IntRange(min=1),
     default=10,
@@ -133,6 +148,8 @@ def crawl(
     site_key: str | None,
     database_url: str,
     full: bool,
+    recheck: bool,
+    recheck_before: datetime | None,
     stop_after: int,
     max_pages: int,
     replay_paths: Sequence[str],
@@ -151,8 +168,17 @@ def crawl(
       dvcrawl crawl binh-phuoc
       dvcrawl crawl --all --db postgresql://localhost/dvcrawl
       dvcrawl crawl --family nukeviet --start-url https://tinhuy.example.vn/news/
+      dvcrawl crawl binh-phuoc --recheck --recheck-before 2026-01-01
+
+    A --recheck crawl revisits what is archived instead of the listings: each archived
+    article is requested again, politely (same delays, robots.txt, WARC capture), so
+    edits and takedowns are recorded even once a site stops linking to the article.
     """
     profiles = _profiles(sites, all_sites, family, start_urls, site_key)
+    if recheck and full:
+        fail("give --recheck or --full, not both", 2)
+    if recheck_before is not None and not recheck:
+        fail("--recheck-before needs --recheck", 2)
     if warc_dir is not None and no_warc:
         fail("give --warc-dir or --no-warc, not both", 2)
     from dvcrawl.crawling import CrawlOptions, crawl_settings, run_crawls
@@ -165,6 +191,10 @@ def crawl(
     options = CrawlOptions(
         database_url=database_url,
         full=full,
+        recheck=recheck,
+        recheck_before=(
+            recheck_before.replace(tzinfo=VIETNAM_TZ).isoformat() if recheck_before else ""
+        ),
         stop_after=stop_after,
         max_pages=max_pages,
         replay_paths=tuple(replay_paths),

@@ -25,6 +25,9 @@ from dvcrawl.spiders.articles import ArticlesSpider
 class CrawlOptions:
     database_url: str
     full: bool = False
+    # Fetch the archived articles again instead of walking listings (see ArticlesSpider).
+    recheck: bool = False
+    recheck_before: str = ""
     stop_after: int = 10
     max_pages: int = 0
     replay_paths: tuple[str, ...] = ()
@@ -47,6 +50,8 @@ class CrawlResult:
     failure: str | None = None
     alarms: tuple[str, ...] = ()
     revisits: dict[str, int] = field(default_factory=dict)
+    # Archived articles a recheck crawl asked for; None for a crawl that walked listings.
+    rechecked: int | None = None
 
     @property
     def healthy(self) -> bool:
@@ -67,8 +72,10 @@ class CrawlResult:
             for outcome, words in REVISIT_OUTCOMES.items()
             if outcome in self.revisits
         )
+        rechecked = "" if self.rechecked is None else f"{self.rechecked} rechecked: "
         return (
-            f"{self.site_key}: {c['stored']} stored{revisited}, {c['duplicates']} duplicate, "
+            f"{self.site_key}: {rechecked}{c['stored']} stored{revisited}, "
+            f"{c['duplicates']} duplicate, "
             f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
             f"{c['article_pages']} article pages); crawl run #{self.run_id}, "
@@ -82,6 +89,8 @@ def crawl_settings(options: CrawlOptions) -> Settings:
     values: dict[str, Any] = {
         "DVCRAWL_DATABASE_URL": options.database_url,
         "DVCRAWL_FULL": options.full,
+        "DVCRAWL_RECHECK": options.recheck,
+        "DVCRAWL_RECHECK_BEFORE": options.recheck_before,
         "DVCRAWL_INCREMENTAL_STOP_AFTER": options.stop_after,
         "DVCRAWL_MAX_LISTING_PAGES": options.max_pages,
         "DVCRAWL_PROGRESS_INTERVAL": options.progress,
@@ -160,4 +169,9 @@ def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) ->
         revisits=revisit_counts(stats),
         failure=failure,
         alarms=tuple(crawl_alarms(stats)),
+        rechecked=(
+            stats.get("dvcrawl/recheck/requested", 0)
+            if stats.get("dvcrawl/mode") == "recheck"
+            else None
+        ),
     )

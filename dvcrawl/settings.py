@@ -17,6 +17,11 @@ DVCRAWL_DATABASE_URL = os.environ.get("DVCRAWL_DATABASE_URL", "sqlite:///dvcrawl
 DVCRAWL_CONTACT_URL = os.environ.get("DVCRAWL_CONTACT_URL", "")
 DVCRAWL_INCREMENTAL_STOP_AFTER = 10
 DVCRAWL_FULL = False
+# Fetch every archived article of the site again, straight from the database, instead of
+# walking listings: how takedowns of articles no listing links to any more are found.
+DVCRAWL_RECHECK = False
+# With DVCRAWL_RECHECK: only articles not fetched since this ISO date or time ("": all).
+DVCRAWL_RECHECK_BEFORE = ""
 DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
 DVCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0: off
 DVCRAWL_REPLAY_PATHS: list[str] = []

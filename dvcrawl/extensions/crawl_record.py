@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from dvcrawl.items import Article
 from dvcrawl.pipelines.dedupe import DuplicateArticle
+from dvcrawl.spiders.articles import crawl_mode
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import ArchiveRepository
 
@@ -31,7 +32,12 @@ def crawl_alarms(stats: dict[str, Any]) -> list[str]:
     behind a crawl that merely stored less and less."""
     counts = outcome_counts(stats)
     alarms = []
-    if counts["errors"] and not counts["listing_pages"]:
+    if stats.get("dvcrawl/mode") == "recheck":
+        # A recheck fetches no listing; what it must reach is the archived articles.
+        reached = counts["article_pages"] + sum(revisit_counts(stats).values())
+        if counts["errors"] and not reached:
+            alarms.append(f"no archived article could be fetched ({counts['errors']} errors)")
+    elif counts["errors"] and not counts["listing_pages"]:
         alarms.append(f"no listing page could be fetched ({counts['errors']} errors)")
     if stats.get("dvcrawl/listing/empty_first_page"):
         alarms.append("a listing's first page offered no article link")
@@ -127,7 +133,8 @@ class CrawlRecorder:
         with self.sessions.begin() as session:
             repository = ArchiveRepository(session)
             repository.save_site(profile)
-            mode = "full" if self.crawler.settings.getbool("DVCRAWL_FULL") else "incremental"
+            settings = self.crawler.settings
+            mode = crawl_mode(settings.getbool("DVCRAWL_FULL"), settings.getbool("DVCRAWL_RECHECK"))
             self.run_id = repository.start_run(profile.key, mode)
         self.stats.set_value("dvcrawl/crawl_run_id", self.run_id)
 

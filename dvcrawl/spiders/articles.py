@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from dvcrawl.sites import adhoc_profile, get_site
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveRepository
+from dvcrawl.text import VIETNAM_TZ
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,6 +49,10 @@ class ArticlesSpider(Spider):
     Incremental by default: a listing is not paged further once
     ``DVCRAWL_INCREMENTAL_STOP_AFTER`` consecutive links are already archived, and
     archived articles are not fetched again. ``DVCRAWL_FULL`` walks everything.
+    ``DVCRAWL_RECHECK`` walks no listing: it fetches every archived article of the site
+    again, straight from the database (only those not fetched since
+    ``DVCRAWL_RECHECK_BEFORE`` when that is set), which finds the takedowns a listing
+    no longer shows.
 
     An archived article fetched again that now answers 404 or 410, or redirects to a page
     that is not that article on the site, is recorded as an event of the article (taken
@@ -67,6 +73,8 @@ class ArticlesSpider(Spider):
         self.profile = self._profile(site, family, start_url, site_key)
         self.allowed_domains = list(self.profile.all_domains)
         self.full = False
+        self.recheck = False
+        self.recheck_before: datetime | None = None
         self.stop_after = 10
         self.max_pages = 0
         self.sessions: sessionmaker[Session] | None = None
@@ -86,6 +94,10 @@ class ArticlesSpider(Spider):
         spider: ArticlesSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.full = settings.getbool("DVCRAWL_FULL")
+        spider.recheck = settings.getbool("DVCRAWL_RECHECK")
+        if spider.recheck and spider.full:
+            raise ValueError("DVCRAWL_RECHECK and DVCRAWL_FULL exclude each other")
+        spider.recheck_before = recheck_cutoff(settings.get("DVCRAWL_RECHECK_BEFORE") or "")
         spider.stop_after = settings.getint("DVCRAWL_INCREMENTAL_STOP_AFTER")
         spider.max_pages = settings.getint("DVCRAWL_MAX_LISTING_PAGES")
         spider.sessions = session_factory(prepare(settings["DVCRAWL_DATABASE_URL"]))
@@ -96,9 +108,29 @@ class ArticlesSpider(Spider):
         stats = self.crawler.stats
         assert stats is not None
         stats.set_value("dvcrawl/site", self.profile.key)
-        stats.set_value("dvcrawl/mode", "full" if self.full else "incremental")
+        stats.set_value("dvcrawl/mode", crawl_mode(self.full, self.recheck))
+        if self.recheck:
+            for url in self._archived_urls():
+                yield self._article_request(url)
+            return
         for url in self.profile.start_urls:
             yield self._listing_request(url, ListingWalk(first_url=url))
+
+    def _archived_urls(self) -> Iterator[str]:
+        """The site's archived article URLs, streamed from the database in id order."""
+        assert self.sessions is not None
+        with self.sessions() as session:
+            repository = ArchiveRepository(session)
+            for _, url in repository.archived_urls(self.profile.key, self.recheck_before):
+                self._inc("dvcrawl/recheck/requested")
+                yield url
+
+    def _article_request(self, url: str) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            meta={"dvcrawl_kind": "article", "handle_httpstatus_list": GONE_STATUSES},
+        )
 
     def _listing_request(self, url: str, walk: ListingWalk) -> Request:
         return Request(
@@ -125,11 +157,7 @@ class ArticlesSpider(Spider):
         for url in listing.article_urls:
             if self.full or not self._is_known(url):
                 walk.consecutive_known = 0
-                yield Request(
-                    url,
-                    callback=self.parse_article,
-                    meta={"dvcrawl_kind": "article", "handle_httpstatus_list": GONE_STATUSES},
-                )
+                yield self._article_request(url)
                 continue
             self._inc("dvcrawl/listing/known_skipped")
             walk.consecutive_known += 1
@@ -215,9 +243,11 @@ class ArticlesSpider(Spider):
         """Record that an archived article is gone; False if ``url`` was never archived.
 
         The same takedown as the one last recorded is counted as ``still_gone``, not
-        recorded again.
+        recorded again; the page visit is updated either way, so a recheck with a cutoff
+        knows the article was checked.
         """
         assert self.sessions is not None
+        run_id = self.crawler.stats.get_value("dvcrawl/crawl_run_id")
         with self.sessions.begin() as session:
             repository = ArchiveRepository(session)
             article_id = repository.archived_article_id(self.profile.key, url)
@@ -228,9 +258,18 @@ class ArticlesSpider(Spider):
                 kind,
                 http_status=status,
                 location=location,
-                crawl_run_id=self.crawler.stats.get_value("dvcrawl/crawl_run_id"),
+                crawl_run_id=run_id,
                 warc_file=warc["file"] if warc else None,
                 warc_offset=warc["offset"] if warc else None,
+            )
+            repository.record_visit(
+                site_key=self.profile.key,
+                url=url,
+                site_article_id=self.profile.article_id(url),
+                outcome=kind,
+                detail=f"HTTP {status}" + (f" to {location}" if location else ""),
+                article_id=article_id,
+                crawl_run_id=run_id,
             )
         self._inc(f"dvcrawl/revisit/{kind if event_id is not None else 'still_gone'}")
         self.logger.info(
@@ -261,6 +300,22 @@ class ArticlesSpider(Spider):
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
+
+
+def crawl_mode(full: bool, recheck: bool) -> str:
+    """The crawl run's mode: "recheck", "full" or "incremental"."""
+    return "recheck" if recheck else "full" if full else "incremental"
+
+
+def recheck_cutoff(value: str) -> datetime | None:
+    """``DVCRAWL_RECHECK_BEFORE`` as a time; a date or a time without zone is Vietnam time."""
+    if not value.strip():
+        return None
+    try:
+        cutoff = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"DVCRAWL_RECHECK_BEFORE: not an ISO date or time: {value!r}") from None
+    return cutoff if cutoff.tzinfo is not None else cutoff.replace(tzinfo=VIETNAM_TZ)
 
 
 def _redirect_status(meta: dict[str, Any]) -> int | None:

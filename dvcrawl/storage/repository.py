@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -224,6 +224,39 @@ class ArchiveRepository:
             .order_by(ArticleRecord.id)
             .limit(1)
         )
+
+    def archived_urls(
+        self, site_key: str, before: datetime | None = None, *, batch_size: int = 1000
+    ) -> Iterator[tuple[int, str]]:
+        """Id and URL of every stored article of ``site_key``, in id order.
+
+        Read ``batch_size`` rows at a time, each batch a query of its own that starts after
+        the last id seen, so a site of any size streams in flat memory and no cursor stays
+        open while the caller works. With ``before``, only articles not checked since:
+        neither fetched nor visited (stored, found unchanged, gone) at or after it.
+        """
+        checked: Any = None
+        if before is not None:
+            visited = select(PageVisitRecord.id).where(
+                PageVisitRecord.article_id == ArticleRecord.id,
+                PageVisitRecord.last_seen_at >= before,
+            )
+            checked = or_(ArticleRecord.fetched_at >= before, visited.exists())
+        after_id = 0
+        while True:
+            query = (
+                select(ArticleRecord.id, ArticleRecord.url)
+                .where(ArticleRecord.site_key == site_key, ArticleRecord.id > after_id)
+                .order_by(ArticleRecord.id)
+                .limit(batch_size)
+            )
+            if checked is not None:
+                query = query.where(~checked)
+            batch = [(row.id, row.url) for row in self.session.execute(query)]
+            yield from batch
+            if len(batch) < batch_size:
+                return
+            after_id = batch[-1][0]
 
     def revise_article(
         self,
