@@ -212,7 +212,7 @@ def read_linked_record(warc_dir: Path, row: LinkedRow) -> HttpRecord:
     record = read_http_record(warc_dir / row.warc_file, row.warc_offset)
     if record.rec_type == "revisit":
         record = _revisited(warc_dir, row)
-    if _url_key(record.url) != _url_key(row.url):
+    if record.url != row.url and _url_key(record.url) != _url_key(row.url):
         raise ReplayError(
             f"{row.warc_file} at offset {row.warc_offset} holds {record.url}, not {row.url}"
         )
