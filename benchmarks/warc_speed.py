@@ -11,7 +11,10 @@ A crawl with a one-second delay between requests would show a ratio of about 1.0
 Capture-on crawls write into a fresh WARC folder each time, so every response becomes a
 full response record (the first crawl of a site, the most expensive case; later crawls
 write revisits). Crawls alternate on/off, off/on in successive rounds after one warm-up
-round that is not counted, each into a fresh database. Printed: seconds per mode; the
+round that is not counted, each into a fresh database, and each after a full garbage
+collection with the surviving objects frozen (otherwise the full collections of a heap
+that grows over the run fall at random on one mode or the other, and they cost more than
+the capture does). Printed: seconds per mode; the
 ratio on/off (goal <= 1.15) of the median crawl time of each site, and in wall time and
 in this process's CPU time over all crawls; the archive written; and the time spent
 inside the capture itself (timers around the middleware). A small crawl takes a few
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import gzip
 import http.server
 import json
@@ -145,6 +149,10 @@ def run_rounds(ports: dict[str, int], rounds: int) -> dict[str, Totals]:
         prepare(options.database_url)  # the schema is not what is measured
         runner = AsyncCrawlerRunner(crawl_settings(options))
         crawler = runner.create_crawler(ArticlesSpider)
+        # What earlier crawls left on the heap would make full collections, of a size that
+        # grows with the run, land on whichever crawl happens to trigger them.
+        gc.collect()
+        gc.freeze()
         capture_seconds.clear()
         started = time.perf_counter()
         cpu = time.process_time()
