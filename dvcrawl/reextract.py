@@ -17,10 +17,8 @@ the main process writes, one transaction per chunk, each article whole or not at
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import functools
-import hashlib
 import importlib
 import json
 import os
@@ -65,6 +63,7 @@ from dvcrawl.storage.repository import (
     child_rows,
 )
 from dvcrawl.text import VIETNAM_TZ
+from dvcrawl.warc.writer import payload_digest
 
 MISSING_WARC = "missing WARC file"
 UNREADABLE = "record unreadable"
@@ -217,7 +216,7 @@ def read_linked_record(warc_dir: Path, row: LinkedRow) -> HttpRecord:
             f"{row.warc_file} at offset {row.warc_offset} holds {record.url}, not {row.url}"
         )
     if row.warc_digest and row.warc_digest.lower().startswith("sha1:"):
-        digest = "sha1:" + base64.b32encode(hashlib.sha1(record.body).digest()).decode()
+        digest = payload_digest(record.body)
         if digest.upper() != row.warc_digest.upper():
             raise ReplayError(
                 f"{row.warc_file} at offset {row.warc_offset}: payload digest {digest} "

@@ -216,13 +216,14 @@ def matches_exactly(query: Query, row: Any) -> bool:
         "NFC", "\n".join(part for part in (row.title, row.lead, row.body) if part)
     ).casefold()
     return all(
-        (_exact_pattern(term.words(True)).search(text_) is None) == term.excluded
+        (_words_pattern(term.words(True)).search(text_) is None) == term.excluded
         for term in query.terms
     )
 
 
 @lru_cache(maxsize=256)
-def _exact_pattern(words: str) -> re.Pattern[str]:
+def _words_pattern(words: str) -> re.Pattern[str]:
+    """The words in order, whole, with any punctuation or spaces between them."""
     return re.compile(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)")
 
 
@@ -282,8 +283,7 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
         words = term.words(query.exact)
         if not words:
             continue
-        pattern = r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)"
-        spans.extend(m.span() for m in re.finditer(pattern, folded))
+        spans.extend(m.span() for m in _words_pattern(words).finditer(folded))
     more = len(body) > SNIPPET_SCAN_CHARS
     if not spans:
         return text_[:SNIPPET_CHARS] + ("…" if more or len(text_) > SNIPPET_CHARS else "")
