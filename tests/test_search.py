@@ -309,3 +309,57 @@ def test_exact_search_fills_the_limit_past_folded_only_candidates(database_url: 
     add_numbered(database_url, ["hòa bình"] + ["hoa đào"] * 120 + ["hòa hợp"])
     with Corpus(database_url) as corpus:
         assert found(corpus, "hòa", exact=True, limit=5) == {"n0", "n121"}
+
+
+def test_windowed_ranking_scores_as_the_engine_ranks_everything(database_url: str) -> None:
+    # Different counts of the words in texts of different lengths. With every match inside
+    # the window and fewer matches than the frequency probe reads, the scores computed over
+    # the window (SQLite: in Python) must equal the engine's own over all matches.
+    filler = "cán bộ cơ sở"
+    bodies = [
+        "hòa giải " * repeats + " ".join([filler] * padding) + " thôn bản" * (padding % 3)
+        for repeats in (1, 2, 3)
+        for padding in (0, 5, 30)
+    ]
+    add_numbered(database_url, bodies)
+    with Corpus(database_url) as corpus:
+        for query in ("hoa giai", '"hoa giai"', "giai thon", "hoa -thon", "Hòa"):
+            everything = corpus.search(query, rank_window=0, limit=50)
+            windowed = corpus.search(query, rank_window=1000, limit=50)
+            assert everything, query
+            assert [hit.url for hit in windowed] == [hit.url for hit in everything], query
+            for in_window, ranked_by_engine in zip(windowed, everything, strict=True):
+                assert in_window.rank == pytest.approx(ranked_by_engine.rank, rel=1e-9), query
+
+
+def test_the_window_holds_the_newest_matches_wherever_they_lie(database_url: str) -> None:
+    # Matches are sparse and uneven, so Postgres fills the window from several slices of ids;
+    # the filter halves them again.
+    sessions = session_factory(prepare(database_url))
+    matching: list[tuple[int, str]] = []
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        for site in ("danvan", "binh-phuoc"):
+            repository.save_site(get_site(site))
+        for number in range(240):
+            site = "danvan" if number % 2 else "binh-phuoc"
+            body = "dân vận khéo ở cơ sở" if number % 11 == 0 or 200 < number < 204 else "cơ sở"
+            repository.add_article(
+                Article(
+                    url=f"https://example.vn/s{number}",
+                    site_key=site,
+                    title=f"Bài {number}",
+                    body=[body],
+                    fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+                    family="test",
+                    parser_revision="test@1",
+                ),
+                None,
+            )
+            if "khéo" in body:
+                matching.append((number, site))
+    with Corpus(database_url) as corpus:
+        for window, sites in ((1, ()), (5, ()), (7, ("binh-phuoc",)), (40, ("danvan",))):
+            expected = [f"s{n}" for n, site in reversed(matching) if not sites or site in sites]
+            hits = corpus.search("dan van kheo", rank_window=window, limit=100, sites=sites)
+            assert {hit.url.rsplit("/", 1)[1] for hit in hits} == set(expected[:window])

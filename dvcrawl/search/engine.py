@@ -3,29 +3,51 @@
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, table
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    any_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
-from dvcrawl.search.query import Query
+from dvcrawl.search import ranking
+from dvcrawl.search.query import Query, Term
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, SiteRecord
-from dvcrawl.storage.search_ddl import FTS_TABLE, PG_FOLDED_COLUMN, filter_key
+from dvcrawl.storage.search_ddl import (
+    FTS_DATA_TABLE,
+    FTS_DOCSIZE_TABLE,
+    FTS_TABLE,
+    PG_FOLDED_COLUMN,
+    filter_key,
+)
 from dvcrawl.text import VIETNAM_TZ, fold_diacritics
 
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+_PG_VECTOR: ColumnElement[Any] = literal_column(PG_FOLDED_COLUMN)
 SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 6000
 MARK = ("[", "]")
 # Matches ranked for a query: the newest this many. Ranking every match of a common word
 # would take time in proportion to the corpus.
 RANK_WINDOW = 1000
+# Newest matches read to estimate how many articles hold a term (SQLite, several terms).
+DF_PROBE = 200
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,18 +153,100 @@ def _ranked_candidates(
 ) -> list[tuple[int, float]]:
     """(id, rank) of the matches, best first: ``limit`` of them, or for exact queries every
     candidate of the window, since some will fail the exact check."""
+    keep = None if query.exact else limit
     postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        inner, newest_first = _postgres(query, filters)
-    else:
-        inner, newest_first = _sqlite(session, query, filters, window)
     if window:
-        inner = inner.order_by(newest_first).limit(window)
+        if postgres:
+            newest_ids = _postgres_newest(session, query, filters, window)
+            scored = _postgres_ts_rank(session, query, newest_ids)
+        else:
+            matches, newest_first = _sqlite(session, query, filters, window)
+            newest = matches.order_by(newest_first).limit(window).subquery()
+            scored = _sqlite_bm25(session, query, newest)
+        return scored[:keep]
+    # Every match ranked by the engine itself.
+    if postgres:
+        inner = _postgres(query, filters)
+    else:
+        inner, _ = _sqlite(session, query, filters, window)
+        # bm25() is lower for better matches.
+        inner = inner.add_columns((-literal_column(f"bm25({FTS_TABLE})")).label("rank"))
     ranked = inner.subquery()
     statement = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank.desc(), ranked.c.id)
-    if not query.exact:
-        statement = statement.limit(limit)
-    return [(row.id, row.rank) for row in session.execute(statement)]
+    return [(row.id, row.rank) for row in session.execute(statement.limit(keep))]
+
+
+def _postgres_ts_rank(session: Session, query: Query, ids: list[int]) -> list[tuple[int, float]]:
+    """``ids`` ranked by ts_rank, best first."""
+    rows = session.execute(
+        select(ArticleRecord.id, func.ts_rank(_PG_VECTOR, _tsquery(query))).where(
+            ArticleRecord.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+        )
+    )
+    return sorted(((article_id, float(rank)) for article_id, rank in rows), key=_best_first)
+
+
+def _best_first(scored: tuple[int, float]) -> tuple[float, int]:
+    return -scored[1], scored[0]
+
+
+def _sqlite_bm25(session: Session, query: Query, newest: Subquery) -> list[tuple[int, float]]:
+    """The articles of ``newest`` (ids) scored by BM25 as FTS5 scores them (see
+    ``ranking``), best first."""
+    phrases = [term.words(False) for term in query.required]
+    articles, total_tokens = _fts5_totals(session)
+    average_length = total_tokens / articles if articles else 0.0
+    weights = [
+        ranking.inverse_document_frequency(articles, _sqlite_holding(session, phrase, articles))
+        for phrase in phrases
+    ]
+    sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
+    rows = session.execute(
+        select(newest.c.id, ArticleRecord.search_folded, sizes.c.sz)
+        .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
+        .outerjoin(sizes, sizes.c.id == newest.c.id)
+    )
+    patterns = [ranking.phrase_pattern(p) for p in phrases]
+    scored = [
+        (
+            article_id,
+            ranking.bm25(
+                [ranking.count_phrase(pattern, folded or "") for pattern in patterns],
+                weights,
+                ranking.sqlite_varints(size)[0] if size else 0,
+                average_length,
+            ),
+        )
+        for article_id, folded, size in rows
+    ]
+    return sorted(scored, key=_best_first)
+
+
+def _fts5_totals(session: Session) -> tuple[int, int]:
+    """Articles indexed and tokens in them, from the record FTS5 keeps for bm25()."""
+    record = session.scalar(
+        select(literal_column("block"))
+        .select_from(table(FTS_DATA_TABLE))
+        .where(literal_column("id") == 1)
+    )
+    values = ranking.sqlite_varints(record or b"")
+    return (values[0], values[1]) if len(values) >= 2 else (0, 0)
+
+
+def _sqlite_holding(session: Session, phrase: str, articles: int) -> int:
+    """About how many articles hold ``phrase``: from its newest DF_PROBE matches."""
+    fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
+    newest = (
+        select(fts_rowid.label("id"))
+        .select_from(table(FTS_TABLE))
+        .where(literal_column(FTS_TABLE).op("MATCH")(Query((Term(phrase),)).fts5()))
+        .order_by(fts_rowid.desc())
+        .limit(DF_PROBE)
+        .subquery()
+    )
+    found, oldest = session.execute(select(func.count(), func.min(newest.c.id))).one()
+    highest = session.scalar(select(func.max(ArticleRecord.id))) or 0
+    return ranking.estimated_document_count(articles, highest, DF_PROBE, oldest, found)
 
 
 def _folded(query: Query) -> Query:
@@ -166,11 +270,8 @@ def _sqlite(
     """
     fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
     match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
-    # bm25() is lower for better matches; negated, rank means the same on both engines.
-    rank: ColumnElement[Any] = -literal_column(f"bm25({FTS_TABLE})")
     candidates = cast(
-        "Select[Any]",
-        select(fts_rowid.label("id"), rank.label("rank")).select_from(table(FTS_TABLE)),
+        "Select[Any]", select(fts_rowid.label("id")).select_from(table(FTS_TABLE))
     ).where(match)
     if filters != Filters():
         passing = apply_filters(select(ArticleRecord.id), filters)
@@ -194,19 +295,63 @@ def _is_broad(session: Session, passing: Select[Any], window: int) -> bool:
     return (session.scalar(counted) or 0) >= boundary
 
 
-def _postgres(query: Query, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
-    vector: ColumnElement[Any] = literal_column(PG_FOLDED_COLUMN)
+def _tsquery(query: Query) -> ColumnElement[Any]:
     tsquery: ColumnElement[Any] | None = None
     for term in _folded(query).terms:
         part = func.phraseto_tsquery(SIMPLE, term.words(False))
         if term.excluded:
             part = func.tsquery_not(part)
         tsquery = part if tsquery is None else func.tsquery_and(tsquery, part)
-    rank = func.ts_rank(vector, tsquery)
+    assert tsquery is not None, "a parsed query has a required term"
+    return tsquery
+
+
+def _postgres(query: Query, filters: Filters) -> Select[Any]:
+    """Every match with its rank."""
+    tsquery = _tsquery(query)
+    rank = func.ts_rank(_PG_VECTOR, tsquery)
     candidates = cast(
         "Select[Any]", select(ArticleRecord.id.label("id"), rank.label("rank"))
-    ).where(vector.op("@@")(tsquery))
-    return apply_filters(candidates, filters), ArticleRecord.id.desc()
+    ).where(_PG_VECTOR.op("@@")(tsquery))
+    return apply_filters(candidates, filters)
+
+
+def _postgres_newest(session: Session, query: Query, filters: Filters, window: int) -> list[int]:
+    """The ids of the newest ``window`` matches, read in slices of ids, newest first.
+
+    Asked for the newest matches at once, the planner walks the primary key backwards and
+    tests each article's search vector, which must be read from TOAST storage: a few
+    microseconds an article, and for a word in one article of fifty, 50,000 articles to
+    fill the window. A slice is instead answered from the GIN index and the primary key
+    together (a bitmap AND), reading only the matches. The first slice holds twice the
+    window; each next one is sized by the density of matches found so far.
+    """
+    highest = session.scalar(select(func.max(ArticleRecord.id)))
+    if highest is None:
+        return []
+    match = _PG_VECTOR.op("@@")(_tsquery(query))
+    found: list[int] = []
+    upper = highest + 1
+    span = 2 * window
+    # The primary key may still serve the bitmap; only the row-by-row walk is ruled out.
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    try:
+        while len(found) < window and upper > 0:
+            lower = max(upper - span, 0)
+            in_slice = select(ArticleRecord.id).where(
+                match, ArticleRecord.id >= lower, ArticleRecord.id < upper
+            )
+            found += session.scalars(
+                apply_filters(in_slice, filters)
+                .order_by(ArticleRecord.id.desc())
+                .limit(window - len(found))
+            )
+            density = len(found) / (highest + 1 - lower)
+            span = math.ceil(1.25 * (window - len(found)) / density) if found else span * 16
+            upper = lower
+    finally:
+        session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
+    return found
 
 
 def matches_exactly(query: Query, row: Any) -> bool:
@@ -216,15 +361,9 @@ def matches_exactly(query: Query, row: Any) -> bool:
         "NFC", "\n".join(part for part in (row.title, row.lead, row.body) if part)
     ).casefold()
     return all(
-        (_words_pattern(term.words(True)).search(text_) is None) == term.excluded
+        (ranking.phrase_pattern(term.words(True)).search(text_) is None) == term.excluded
         for term in query.terms
     )
-
-
-@lru_cache(maxsize=256)
-def _words_pattern(words: str) -> re.Pattern[str]:
-    """The words in order, whole, with any punctuation or spaces between them."""
-    return re.compile(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words.split())) + r"(?!\w)")
 
 
 def apply_filters(statement: Select[Any], filters: Filters) -> Select[Any]:
@@ -283,7 +422,7 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
         words = term.words(query.exact)
         if not words:
             continue
-        spans.extend(m.span() for m in _words_pattern(words).finditer(folded))
+        spans.extend(m.span() for m in ranking.phrase_pattern(words).finditer(folded))
     more = len(body) > SNIPPET_SCAN_CHARS
     if not spans:
         return text_[:SNIPPET_CHARS] + ("…" if more or len(text_) > SNIPPET_CHARS else "")

@@ -12,6 +12,9 @@ from sqlalchemy import Connection, text
 from dvcrawl.text import fold_diacritics
 
 FTS_TABLE = "articles_fts"
+# FTS5's own tables: bm25()'s totals (row 1 of _data) and each article's length in tokens.
+FTS_DATA_TABLE = f"{FTS_TABLE}_data"
+FTS_DOCSIZE_TABLE = f"{FTS_TABLE}_docsize"
 # Objects created outside the models; autogenerate comparisons leave them alone.
 NON_MODEL_TABLES = frozenset(
     {
