@@ -31,12 +31,14 @@ Usage: python benchmarks/storage_speed.py [--engines sqlite,postgres] [--sizes 1
        [--batch 500] [--queries-per-shape 25] [--seed 1] [--normalize] [--query-timeout 30]
        [--shape-budget 60] [--insert-limit 45] [--keep-databases] [--corpus-cache DIR]
        [--results FILE.jsonl] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+       [--search-existing URL]   (search a kept database again, e.g. after a search change)
        python benchmarks/storage_speed.py --summarize FILE.jsonl   (the summary of past runs)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -519,6 +521,13 @@ def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
     return result
 
 
+def existing_load(url: str) -> Load:
+    """What a database loaded by an earlier run holds; its insert was not timed."""
+    with get_engine(url).connect() as connection:
+        stored = int(connection.scalar(text("SELECT count(*) FROM articles")) or 0)
+    return Load(stored=stored)
+
+
 def measure(corpus: Corpus, shape: Shape, args: argparse.Namespace) -> ShapeResult:
     shape.searches[0].run(corpus, args.query_timeout)  # warm-up
     times: list[float] = []
@@ -540,9 +549,16 @@ def measure(corpus: Corpus, shape: Shape, args: argparse.Namespace) -> ShapeResu
 
 def run(engine_name: str, corpus: CorpusFile, args: argparse.Namespace) -> RunResult:
     size = corpus.articles
-    log(f"{engine_name}, {size:,} articles: inserting")
-    with fresh_database(engine_name, size, args) as url:
-        loaded = load(url, corpus, args)
+    if args.search_existing:
+        log(f"{engine_name}: searching {args.search_existing}, loaded earlier; no insert")
+        database: contextlib.AbstractContextManager[str] = contextlib.nullcontext(
+            args.search_existing
+        )
+    else:
+        log(f"{engine_name}, {size:,} articles: inserting")
+        database = fresh_database(engine_name, size, args)
+    with database as url:
+        loaded = existing_load(url) if args.search_existing else load(url, corpus, args)
         size_bytes = database_bytes(url)
         log(f"{engine_name}, {loaded.stored:,} articles: searching")
         if engine_name == "sqlite":
@@ -571,18 +587,21 @@ def print_run(result: RunResult, args: argparse.Namespace) -> None:
             f"{result.size:,} articles; at this rate all would take "
             f"{result.size / loaded.rate / 60:,.0f} min. Searches below run on {done:,}."
         )
-    print(
-        f"insert: {loaded.stored:,} stored, {loaded.skipped} skipped as repeats, "
-        f"{loaded.insert_s:,.1f} s in add_articles + commit (batches of {args.batch}): "
-        f"{loaded.rate:,.0f} articles/s"
-    )
-    print(
-        f"not in the insert rate: generation {result.generate_s:,.1f} s once for all engines "
-        f"({result.size / result.generate_s:,.0f} articles/s"
-        f"{', with normalize_article' if args.normalize else ''}, word counts included), "
-        f"reading batches back {loaded.read_s:,.1f} s; "
-        f"database {result.database_bytes / 2**20:,.0f} MiB"
-    )
+    if args.search_existing:
+        print(f"insert: not timed; searching {loaded.stored:,} articles loaded by an earlier run")
+    else:
+        print(
+            f"insert: {loaded.stored:,} stored, {loaded.skipped} skipped as repeats, "
+            f"{loaded.insert_s:,.1f} s in add_articles + commit (batches of {args.batch}): "
+            f"{loaded.rate:,.0f} articles/s"
+        )
+        print(
+            f"not in the insert rate: generation {result.generate_s:,.1f} s once for all engines "
+            f"({result.size / result.generate_s:,.0f} articles/s"
+            f"{', with normalize_article' if args.normalize else ''}, word counts included), "
+            f"reading batches back {loaded.read_s:,.1f} s; "
+            f"database {result.database_bytes / 2**20:,.0f} MiB"
+        )
     print(
         f"search: {args.queries} queries per shape after 1 warm-up; *: cut short after "
         f"{args.shape_budget:.0f} s; t/o: timed out at {args.query_timeout:.0f} s (counted as "
@@ -655,7 +674,9 @@ def print_summary(rows: Sequence[Summary]) -> None:
         f"{'p95 ms':>8} {'goal':>6}  worst shape p95"
     )
     for row in rows:
-        insert_goal = verdict(row.insert_rate >= INSERT_GOAL) if row.engine == "sqlite" else "-"
+        insert_goal = "-"
+        if row.engine == "sqlite" and row.insert_rate:
+            insert_goal = verdict(row.insert_rate >= INSERT_GOAL)
         search_goal = verdict(row.p95 <= SEARCH_GOAL_MS)
         if row.stored < GOAL_SIZE:
             search_goal = f"({search_goal})"
@@ -690,6 +711,12 @@ def main() -> None:
         "--keep-databases", action="store_true", help="leave them for EXPLAIN; drop them yourself"
     )
     parser.add_argument("--corpus-cache", help="folder keeping the generated corpus for reuse")
+    parser.add_argument(
+        "--search-existing",
+        metavar="URL",
+        help="search a database an earlier run kept (--keep-databases) instead of inserting; "
+        "give one engine and the size it was loaded with",
+    )
     parser.add_argument("--results", help="append each run's summary line to this JSON lines file")
     parser.add_argument(
         "--summarize", metavar="FILE", help="print the summary of a --results file and exit"
@@ -703,6 +730,8 @@ def main() -> None:
     if unknown := set(engines) - {"sqlite", "postgres"}:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.search_existing and (len(engines) != 1 or len(sizes) != 1):
+        parser.error("--search-existing takes one engine and one size")
     print(f"dvcrawl {revision()}; {platform.python_version()}; {os.cpu_count()} cores")
     rows: list[Summary] = []
     for size in sizes:

@@ -158,16 +158,16 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
         ({"category": "ĐỊA PHƯƠNG"}, {"hoa"}),
     ],
 )
-@pytest.mark.parametrize("broad", [False, True], ids=["id-set", "join"])
+@pytest.mark.parametrize("strategy", ["scan", "ids", "join"])
 def test_filters(
     corpus: Corpus,
     filters: dict[str, object],
     expected: set[str],
-    broad: bool,
+    strategy: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # SQLite applies narrow filters as a set of ids and broad ones by a join: both must agree.
-    monkeypatch.setattr(engine, "_is_broad", lambda *_: broad)
+    # SQLite applies filters three ways, by how many articles pass: all must agree.
+    monkeypatch.setattr(engine, "_filter_strategy", lambda *_: strategy)
     assert found(corpus, "dan", **filters) == expected & found(corpus, "dan")
     assert {row.url.rsplit("/", 1)[1] for row in corpus.articles(**filters)} == expected  # type: ignore[arg-type]
 
@@ -311,10 +311,19 @@ def test_exact_search_fills_the_limit_past_folded_only_candidates(database_url: 
         assert found(corpus, "hòa", exact=True, limit=5) == {"n0", "n121"}
 
 
-def test_windowed_ranking_scores_as_the_engine_ranks_everything(database_url: str) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "native_limit"), [("none", -1), ("scan", -1), ("none", engine.NATIVE_RANK_LIMIT)]
+)
+def test_windowed_ranking_scores_as_the_engine_ranks_everything(
+    database_url: str, strategy: str, native_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Different counts of the words in texts of different lengths. With every match inside
     # the window and fewer matches than the frequency probe reads, the scores computed over
-    # the window (SQLite: in Python) must equal the engine's own over all matches.
+    # the window (SQLite: in Python, from the window's texts or the filtered articles' texts)
+    # must equal the engine's own over all matches.
+    monkeypatch.setattr(engine, "NATIVE_RANK_LIMIT", native_limit)
+    monkeypatch.setattr(engine, "_filter_strategy", lambda *_: strategy)
+    sites = ("danvan",) if strategy == "scan" else ()
     filler = "cán bộ cơ sở"
     bodies = [
         "hòa giải " * repeats + " ".join([filler] * padding) + " thôn bản" * (padding % 3)
@@ -325,7 +334,7 @@ def test_windowed_ranking_scores_as_the_engine_ranks_everything(database_url: st
     with Corpus(database_url) as corpus:
         for query in ("hoa giai", '"hoa giai"', "giai thon", "hoa -thon", "Hòa"):
             everything = corpus.search(query, rank_window=0, limit=50)
-            windowed = corpus.search(query, rank_window=1000, limit=50)
+            windowed = corpus.search(query, rank_window=1000, limit=50, sites=sites)
             assert everything, query
             assert [hit.url for hit in windowed] == [hit.url for hit in everything], query
             for in_window, ranked_by_engine in zip(windowed, everything, strict=True):

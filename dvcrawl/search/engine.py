@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    Subquery,
     any_,
     bindparam,
     column,
@@ -46,8 +46,12 @@ MARK = ("[", "]")
 # Matches ranked for a query: the newest this many. Ranking every match of a common word
 # would take time in proportion to the corpus.
 RANK_WINDOW = 1000
-# Newest matches read to estimate how many articles hold a term (SQLite, several terms).
+# SQLite: newest matches read to estimate how many articles hold a term; terms held by at
+# most NATIVE_RANK_LIMIT articles are ranked by FTS5's bm25(); filters that at most
+# SCAN_LIMIT articles pass are applied by reading those articles.
 DF_PROBE = 200
+NATIVE_RANK_LIMIT = 50_000
+SCAN_LIMIT = 3_000
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -160,15 +164,13 @@ def _ranked_candidates(
             newest_ids = _postgres_newest(session, query, filters, window)
             scored = _postgres_ts_rank(session, query, newest_ids)
         else:
-            matches, newest_first = _sqlite(session, query, filters, window)
-            newest = matches.order_by(newest_first).limit(window).subquery()
-            scored = _sqlite_bm25(session, query, newest)
+            scored = _sqlite_window(session, query, filters, window)
         return scored[:keep]
     # Every match ranked by the engine itself.
     if postgres:
         inner = _postgres(query, filters)
     else:
-        inner, _ = _sqlite(session, query, filters, window)
+        inner, _ = _sqlite(query, filters, "ids")
         # bm25() is lower for better matches.
         inner = inner.add_columns((-literal_column(f"bm25({FTS_TABLE})")).label("rank"))
     ranked = inner.subquery()
@@ -190,35 +192,79 @@ def _best_first(scored: tuple[int, float]) -> tuple[float, int]:
     return -scored[1], scored[0]
 
 
-def _sqlite_bm25(session: Session, query: Query, newest: Subquery) -> list[tuple[int, float]]:
-    """The articles of ``newest`` (ids) scored by BM25 as FTS5 scores them (see
-    ``ranking``), best first."""
+def _sqlite_window(
+    session: Session, query: Query, filters: Filters, window: int
+) -> list[tuple[int, float]]:
+    """The newest ``window`` matches, scored by BM25 as FTS5 scores them, best first.
+
+    Terms that few articles hold are ranked by FTS5's own bm25(), whose count of their
+    matches is then cheap and which reads only the index. Otherwise the newest matches are
+    scored here from their accent-free text (see ``ranking``). A filter that leaves few
+    articles is applied first: their texts are read newest first and matched here, since
+    FTS5 would walk the whole match list of a common word to find them.
+    """
     phrases = [term.words(False) for term in query.required]
     articles, total_tokens = _fts5_totals(session)
-    average_length = total_tokens / articles if articles else 0.0
-    weights = [
-        ranking.inverse_document_frequency(articles, _sqlite_holding(session, phrase, articles))
-        for phrase in phrases
-    ]
+    holding = [_sqlite_holding(session, phrase, articles) for phrase in phrases]
+    scoring = _Scoring(
+        [ranking.phrase_pattern(phrase) for phrase in phrases],
+        [ranking.inverse_document_frequency(articles, count) for count in holding],
+        total_tokens / articles if articles else 0.0,
+    )
+    strategy = _filter_strategy(session, filters, window)
+    if strategy == "scan":
+        return _scan_filtered(session, query, filters, window, scoring)
+    matches, newest_first = _sqlite(query, filters, strategy)
+    newest = matches.order_by(newest_first).limit(window)
+    if max(holding) <= NATIVE_RANK_LIMIT:
+        ranked = newest.add_columns((-literal_column(f"bm25({FTS_TABLE})")).label("rank"))
+        return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
+    window_ids = newest.subquery()
     sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
     rows = session.execute(
-        select(newest.c.id, ArticleRecord.search_folded, sizes.c.sz)
-        .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
-        .outerjoin(sizes, sizes.c.id == newest.c.id)
+        select(window_ids.c.id, ArticleRecord.search_folded, sizes.c.sz)
+        .join(ArticleRecord.__table__, ArticleRecord.id == window_ids.c.id)
+        .outerjoin(sizes, sizes.c.id == window_ids.c.id)
     )
-    patterns = [ranking.phrase_pattern(p) for p in phrases]
-    scored = [
-        (
-            article_id,
-            ranking.bm25(
-                [ranking.count_phrase(pattern, folded or "") for pattern in patterns],
-                weights,
-                ranking.sqlite_varints(size)[0] if size else 0,
-                average_length,
-            ),
-        )
-        for article_id, folded, size in rows
-    ]
+    return sorted((scoring.score(*row) for row in rows), key=_best_first)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scoring:
+    """What BM25 needs besides the article: the phrases, their weights, the mean length."""
+
+    patterns: list[re.Pattern[str]]
+    weights: list[float]
+    average_length: float
+
+    def score(self, article_id: int, folded: str | None, size: bytes | None) -> tuple[int, float]:
+        frequencies = [ranking.count_phrase(pattern, folded or "") for pattern in self.patterns]
+        length = ranking.sqlite_varints(size)[0] if size else 0
+        return article_id, ranking.bm25(frequencies, self.weights, length, self.average_length)
+
+
+def _scan_filtered(
+    session: Session, query: Query, filters: Filters, window: int, scoring: _Scoring
+) -> list[tuple[int, float]]:
+    """The newest ``window`` articles passing ``filters`` whose text matches ``query``,
+    found by reading the texts of the passing articles, newest first."""
+    folded = _folded(query)
+    required = [ranking.phrase_pattern(term.words(False)) for term in folded.required]
+    excluded = [ranking.phrase_pattern(term.words(False)) for term in folded.excluded]
+    sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
+    passing = apply_filters(
+        select(ArticleRecord.id, ArticleRecord.search_folded, sizes.c.sz).outerjoin(
+            sizes, sizes.c.id == ArticleRecord.id
+        ),
+        filters,
+    ).order_by(ArticleRecord.id.desc())
+    scored: list[tuple[int, float]] = []
+    for article_id, text_, size in session.execute(passing):
+        text_ = text_ or ""
+        if all(p.search(text_) for p in required) and not any(p.search(text_) for p in excluded):
+            scored.append(scoring.score(article_id, text_, size))
+            if len(scored) == window:
+                break
     return sorted(scored, key=_best_first)
 
 
@@ -258,41 +304,49 @@ def _folded(query: Query) -> Query:
 
 
 def _sqlite(
-    session: Session, query: Query, filters: Filters, window: int
+    query: Query, filters: Filters, strategy: str
 ) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Matches from the FTS5 table, newest first, restricted by the filters one of two ways.
-
-    A narrow filter (an author, a category, a short date range) becomes the set of article
-    ids that pass it, read from the ordinary indexes, and matches outside it are skipped
-    without reading their rows. A broad filter (a big site, "since 2015") would make that
-    set large, so matches are joined to their rows instead, and the window is filled after a
-    few rows. The boundary balances the two costs: about sqrt(5 × window × corpus size) ids.
-    """
+    """Matches from the FTS5 table, and the order that puts the newest first, restricted by
+    the filters as ``strategy`` (see ``_filter_strategy``) says."""
     fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
     match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
     candidates = cast(
         "Select[Any]", select(fts_rowid.label("id")).select_from(table(FTS_TABLE))
     ).where(match)
     if filters != Filters():
-        passing = apply_filters(select(ArticleRecord.id), filters)
-        if window and _is_broad(session, passing, window):
+        if strategy == "join":
             candidates = apply_filters(
                 candidates.join(ArticleRecord.__table__, fts_rowid == ArticleRecord.id), filters
             )
         else:
             # rowid + 0: handed to FTS5 as a rowid constraint, each id would be a lookup
             # that re-reads the whole match list.
+            passing = apply_filters(select(ArticleRecord.id), filters)
             candidates = candidates.where((fts_rowid + 0).in_(passing))
     # FTS5 hands out its matches in rowid order, so the newest come first and the window
     # ends the scan early.
     return candidates, fts_rowid.desc()
 
 
-def _is_broad(session: Session, passing: Select[Any], window: int) -> bool:
+def _filter_strategy(session: Session, filters: Filters, window: int) -> str:
+    """How SQLite applies ``filters``, by how many articles pass them.
+
+    ``scan``: few pass (an author, a rare category); their texts are read and matched.
+    ``ids``: more pass (a category, a short date range); the set of their ids is read from
+    the ordinary indexes and matches outside it are skipped without reading their rows.
+    ``join``: most pass (a big site, "since 2015"); that set would be large, so matches are
+    joined to their rows, and the window fills after a few rows. The boundary between the
+    last two balances their costs: about sqrt(5 × window × corpus size) ids.
+    """
+    if filters == Filters():
+        return "none"
     corpus_size = session.scalar(select(func.max(ArticleRecord.id))) or 0
-    boundary = max(1000, int(math.sqrt(5 * window * corpus_size)))
-    counted = select(func.count()).select_from(passing.limit(boundary).subquery())
-    return (session.scalar(counted) or 0) >= boundary
+    boundary = max(SCAN_LIMIT + 1, int(math.sqrt(5 * window * corpus_size)))
+    passing = apply_filters(select(ArticleRecord.id), filters).limit(boundary)
+    count = session.scalar(select(func.count()).select_from(passing.subquery())) or 0
+    if count <= SCAN_LIMIT:
+        return "scan"
+    return "ids" if count < boundary else "join"
 
 
 def _tsquery(query: Query) -> ColumnElement[Any]:
