@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -49,12 +49,14 @@ def test_a_corpus_written_before_search_upgrades_without_loss(database_url: str)
         connection.execute(
             text(
                 "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
-                "image_urls, family, parser_revision, fetched_at, stored_at, category) VALUES "
+                "image_urls, family, parser_revision, fetched_at, stored_at, category, "
+                "published_at) VALUES "
                 "('binh-phuoc', 'https://x.vn/1', 'https://x.vn/1', 'Đảng bộ học tập nghị quyết', "
                 "'Phong trào Dân vận khéo.', '[]', '[]', 'nukeviet', 'nukeviet@1', :now, :now, "
-                "'Xây dựng Đảng')"
+                "'Xây dựng Đảng', :published)"
             ),
-            {"now": now},
+            # 18:00 UTC on 18 May: the 19th in Vietnam
+            {"now": now, "published": datetime(2024, 5, 18, 18, tzinfo=UTC)},
         )
         article_id = connection.execute(text("SELECT id FROM articles")).scalar_one()
         connection.execute(
@@ -73,6 +75,20 @@ def test_a_corpus_written_before_search_upgrades_without_loss(database_url: str)
         assert hit.title == "Đảng bộ học tập nghị quyết"
         assert [row.id for row in corpus.articles(author="le dung toan")] == [article_id]
         assert [row.id for row in corpus.articles(category="xay dung dang")] == [article_id]
+        # Every filter of a search, answered by what the upgrade derived (on SQLite, the
+        # facet tokens written for the stored row).
+        filtered = corpus.search(
+            "dan van kheo",
+            sites=["binh-phuoc"],
+            provinces=["Bình Phước"],
+            since=date(2024, 5, 19),
+            until=date(2024, 5, 19),
+            author="le dung toan",
+            category="xay dung dang",
+        )
+        assert [hit.id for hit in filtered] == [article_id]
+        assert corpus.search("dan van kheo", until=date(2024, 5, 18)) == []
+        assert corpus.search("dan van kheo", author="tran minh khoa") == []
 
 
 def test_downgrade_to_the_first_revision_and_back(database_url: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.items import Article
@@ -158,17 +158,17 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
         ({"category": "ĐỊA PHƯƠNG"}, {"hoa"}),
     ],
 )
-@pytest.mark.parametrize("strategy", ["scan", "ids", "join"])
+@pytest.mark.parametrize("rank_window", [engine.RANK_WINDOW, 0])
 def test_filters(
-    corpus: Corpus,
-    filters: dict[str, object],
-    expected: set[str],
-    strategy: str,
-    monkeypatch: pytest.MonkeyPatch,
+    corpus: Corpus, filters: dict[str, object], expected: set[str], rank_window: int
 ) -> None:
-    # SQLite applies filters three ways, by how many articles pass: all must agree.
-    monkeypatch.setattr(engine, "_filter_strategy", lambda *_: strategy)
-    assert found(corpus, "dan", **filters) == expected & found(corpus, "dan")
+    # Search filters through the index (SQLite: facet tokens; Postgres: the columns), the
+    # article listing through the columns: both must agree, windowed or not.
+    searched = {
+        hit.url.rsplit("/", 1)[1]
+        for hit in corpus.search("dan", rank_window=rank_window, **filters)  # type: ignore[arg-type]
+    }
+    assert searched == expected & found(corpus, "dan")
     assert {row.url.rsplit("/", 1)[1] for row in corpus.articles(**filters)} == expected  # type: ignore[arg-type]
 
 
@@ -311,19 +311,17 @@ def test_exact_search_fills_the_limit_past_folded_only_candidates(database_url: 
         assert found(corpus, "hòa", exact=True, limit=5) == {"n0", "n121"}
 
 
-@pytest.mark.parametrize(
-    ("strategy", "native_limit"), [("none", -1), ("scan", -1), ("none", engine.NATIVE_RANK_LIMIT)]
-)
+@pytest.mark.parametrize("sites", [(), ("danvan",)], ids=["unfiltered", "filtered"])
+@pytest.mark.parametrize("native_limit", [-1, engine.NATIVE_RANK_LIMIT], ids=["python", "native"])
 def test_windowed_ranking_scores_as_the_engine_ranks_everything(
-    database_url: str, strategy: str, native_limit: int, monkeypatch: pytest.MonkeyPatch
+    database_url: str, sites: tuple[str, ...], native_limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Different counts of the words in texts of different lengths. With every match inside
     # the window and fewer matches than the frequency probe reads, the scores computed over
-    # the window (SQLite: in Python, from the window's texts or the filtered articles' texts)
-    # must equal the engine's own over all matches.
+    # the window (SQLite: in Python from the window's texts, or by bm25() for single words)
+    # must equal the engine's own over all matches, with a filter (facet tokens on SQLite,
+    # which must weigh nothing) or without.
     monkeypatch.setattr(engine, "NATIVE_RANK_LIMIT", native_limit)
-    monkeypatch.setattr(engine, "_filter_strategy", lambda *_: strategy)
-    sites = ("danvan",) if strategy == "scan" else ()
     filler = "cán bộ cơ sở"
     bodies = [
         "hòa giải " * repeats + " ".join([filler] * padding) + " thôn bản" * (padding % 3)
@@ -341,9 +339,35 @@ def test_windowed_ranking_scores_as_the_engine_ranks_everything(
                 assert in_window.rank == pytest.approx(ranked_by_engine.rank, rel=1e-9), query
 
 
-def test_the_window_holds_the_newest_matches_wherever_they_lie(database_url: str) -> None:
-    # Matches are sparse and uneven, so Postgres fills the window from several slices of ids;
-    # the filter halves them again.
+@pytest.mark.parametrize(
+    ("walk_probe", "dense_share", "analyzed"),
+    [
+        (engine.WALK_PROBE, engine.DENSE_SHARE, False),
+        (4, 1.1, False),
+        (4, 0.0, False),
+        (engine.WALK_PROBE, engine.DENSE_SHARE, True),
+        (4, 0.0, True),
+    ],
+    ids=[
+        "as-set",
+        "slices-after-a-short-walk",
+        "walk-in-short-steps",
+        "analyzed",
+        "analyzed-walk-in-short-steps",
+    ],
+)
+def test_the_window_holds_the_newest_matches_wherever_they_lie(
+    database_url: str,
+    walk_probe: int,
+    dense_share: float,
+    analyzed: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Matches are sparse and uneven, so Postgres fills the window from several slices of ids
+    # once its walk over the newest articles finds few, or straight away when ANALYZE's
+    # lexeme frequencies say the words are rare; the filter halves them again.
+    monkeypatch.setattr(engine, "WALK_PROBE", walk_probe)
+    monkeypatch.setattr(engine, "DENSE_SHARE", dense_share)
     sessions = session_factory(prepare(database_url))
     matching: list[tuple[int, str]] = []
     with sessions.begin() as session:
@@ -367,6 +391,12 @@ def test_the_window_holds_the_newest_matches_wherever_they_lie(database_url: str
             )
             if "khéo" in body:
                 matching.append((number, site))
+    if analyzed and database_url.startswith("postgres"):
+        with sessions.begin() as session:
+            session.execute(text("ANALYZE"))
+            share = engine._postgres_share(session, parse_query("dan van kheo"))
+        # ANALYZE counted the rarest word, "kheo", in every matching article
+        assert share == pytest.approx(len(matching) / 240, abs=0.01)
     with Corpus(database_url) as corpus:
         for window, sites in ((1, ()), (5, ()), (7, ("binh-phuoc",)), (40, ("danvan",))):
             expected = [f"s{n}" for n, site in reversed(matching) if not sites or site in sites]

@@ -30,10 +30,18 @@ from dvcrawl.search import ranking
 from dvcrawl.search.query import Query, Term
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, SiteRecord
 from dvcrawl.storage.search_ddl import (
+    AUTHOR,
+    CATEGORY,
     FTS_DATA_TABLE,
     FTS_DOCSIZE_TABLE,
     FTS_TABLE,
     PG_FOLDED_COLUMN,
+    SEARCH_FACETS_COLUMN,
+    SEARCH_TEXT_COLUMN,
+    SITE,
+    date_tokens,
+    day_of,
+    facet_token,
     filter_key,
 )
 from dvcrawl.text import VIETNAM_TZ, fold_diacritics
@@ -46,12 +54,14 @@ MARK = ("[", "]")
 # Matches ranked for a query: the newest this many. Ranking every match of a common word
 # would take time in proportion to the corpus.
 RANK_WINDOW = 1000
-# SQLite: newest matches read to estimate how many articles hold a term; terms held by at
-# most NATIVE_RANK_LIMIT articles are ranked by FTS5's bm25(); filters that at most
-# SCAN_LIMIT articles pass are applied by reading those articles.
+# SQLite: newest matches read to estimate how many articles hold a term; single words held
+# by at most NATIVE_RANK_LIMIT articles are ranked by FTS5's bm25().
 DF_PROBE = 200
 NATIVE_RANK_LIMIT = 50_000
-SCAN_LIMIT = 3_000
+# Postgres: articles tested one by one, newest first, before choosing how to find the rest
+# of the window; the walk goes on while at least this share of them match.
+WALK_PROBE = 1000
+DENSE_SHARE = 0.2
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -170,9 +180,10 @@ def _ranked_candidates(
     if postgres:
         inner = _postgres(query, filters)
     else:
-        inner, _ = _sqlite(query, filters, "ids")
-        # bm25() is lower for better matches.
-        inner = inner.add_columns((-literal_column(f"bm25({FTS_TABLE})")).label("rank"))
+        match = _sqlite_match(session, query, filters)
+        if match is None:
+            return []
+        inner = _sqlite_matches(match).add_columns(_SQLITE_RANK)
     ranked = inner.subquery()
     statement = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank.desc(), ranked.c.id)
     return [(row.id, row.rank) for row in session.execute(statement.limit(keep))]
@@ -197,28 +208,28 @@ def _sqlite_window(
 ) -> list[tuple[int, float]]:
     """The newest ``window`` matches, scored by BM25 as FTS5 scores them, best first.
 
-    Terms that few articles hold are ranked by FTS5's own bm25(), whose count of their
-    matches is then cheap and which reads only the index. Otherwise the newest matches are
-    scored here from their accent-free text (see ``ranking``). A filter that leaves few
-    articles is applied first: their texts are read newest first and matched here, since
-    FTS5 would walk the whole match list of a common word to find them.
+    Filters are terms of the MATCH expression on the facet column (see ``_sqlite_match``),
+    so FTS5 hands out the newest matches that pass them without reading any row. Single
+    words that few articles hold are ranked by FTS5's own bm25(), whose count of their
+    matches is then cheap and which reads only the index. Otherwise the window is scored
+    here from its accent-free text (see ``ranking``): bm25() would count every match of a
+    common word, or compare word positions in every article holding a phrase's words.
     """
+    match = _sqlite_match(session, query, filters)
+    if match is None:
+        return []
     phrases = [term.words(False) for term in query.required]
     articles, total_tokens = _fts5_totals(session)
     holding = [_sqlite_holding(session, phrase, articles) for phrase in phrases]
+    newest = _sqlite_matches(match).order_by(_FTS_ROWID.desc()).limit(window)
+    if max(holding) <= NATIVE_RANK_LIMIT and not any(" " in phrase for phrase in phrases):
+        ranked = newest.add_columns(_SQLITE_RANK)
+        return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
     scoring = _Scoring(
         [ranking.phrase_pattern(phrase) for phrase in phrases],
         [ranking.inverse_document_frequency(articles, count) for count in holding],
         total_tokens / articles if articles else 0.0,
     )
-    strategy = _filter_strategy(session, filters, window)
-    if strategy == "scan":
-        return _scan_filtered(session, query, filters, window, scoring)
-    matches, newest_first = _sqlite(query, filters, strategy)
-    newest = matches.order_by(newest_first).limit(window)
-    if max(holding) <= NATIVE_RANK_LIMIT:
-        ranked = newest.add_columns((-literal_column(f"bm25({FTS_TABLE})")).label("rank"))
-        return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
     window_ids = newest.subquery()
     sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
     rows = session.execute(
@@ -239,54 +250,28 @@ class _Scoring:
 
     def score(self, article_id: int, folded: str | None, size: bytes | None) -> tuple[int, float]:
         frequencies = [ranking.count_phrase(pattern, folded or "") for pattern in self.patterns]
-        length = ranking.sqlite_varints(size)[0] if size else 0
+        # FTS5 measures an article over all its columns, facets included.
+        length = sum(ranking.sqlite_varints(size)) if size else 0
         return article_id, ranking.bm25(frequencies, self.weights, length, self.average_length)
 
 
-def _scan_filtered(
-    session: Session, query: Query, filters: Filters, window: int, scoring: _Scoring
-) -> list[tuple[int, float]]:
-    """The newest ``window`` articles passing ``filters`` whose text matches ``query``,
-    found by reading the texts of the passing articles, newest first."""
-    folded = _folded(query)
-    required = [ranking.phrase_pattern(term.words(False)) for term in folded.required]
-    excluded = [ranking.phrase_pattern(term.words(False)) for term in folded.excluded]
-    sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
-    passing = apply_filters(
-        select(ArticleRecord.id, ArticleRecord.search_folded, sizes.c.sz).outerjoin(
-            sizes, sizes.c.id == ArticleRecord.id
-        ),
-        filters,
-    ).order_by(ArticleRecord.id.desc())
-    scored: list[tuple[int, float]] = []
-    for article_id, text_, size in session.execute(passing):
-        text_ = text_ or ""
-        if all(p.search(text_) for p in required) and not any(p.search(text_) for p in excluded):
-            scored.append(scoring.score(article_id, text_, size))
-            if len(scored) == window:
-                break
-    return sorted(scored, key=_best_first)
-
-
 def _fts5_totals(session: Session) -> tuple[int, int]:
-    """Articles indexed and tokens in them, from the record FTS5 keeps for bm25()."""
+    """Articles indexed and tokens in them (all columns, as bm25() counts them), from the
+    record FTS5 keeps for bm25()."""
     record = session.scalar(
         select(literal_column("block"))
         .select_from(table(FTS_DATA_TABLE))
         .where(literal_column("id") == 1)
     )
     values = ranking.sqlite_varints(record or b"")
-    return (values[0], values[1]) if len(values) >= 2 else (0, 0)
+    return (values[0], sum(values[1:])) if len(values) >= 2 else (0, 0)
 
 
 def _sqlite_holding(session: Session, phrase: str, articles: int) -> int:
     """About how many articles hold ``phrase``: from its newest DF_PROBE matches."""
-    fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
     newest = (
-        select(fts_rowid.label("id"))
-        .select_from(table(FTS_TABLE))
-        .where(literal_column(FTS_TABLE).op("MATCH")(Query((Term(phrase),)).fts5()))
-        .order_by(fts_rowid.desc())
+        _sqlite_matches(_text_match(Query((Term(phrase),))))
+        .order_by(_FTS_ROWID.desc())
         .limit(DF_PROBE)
         .subquery()
     )
@@ -303,50 +288,57 @@ def _folded(query: Query) -> Query:
     return Query(query.required, exact=False)
 
 
-def _sqlite(
-    query: Query, filters: Filters, strategy: str
-) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Matches from the FTS5 table, and the order that puts the newest first, restricted by
-    the filters as ``strategy`` (see ``_filter_strategy``) says."""
-    fts_rowid: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
-    match = literal_column(FTS_TABLE).op("MATCH")(_folded(query).fts5())
-    candidates = cast(
-        "Select[Any]", select(fts_rowid.label("id")).select_from(table(FTS_TABLE))
-    ).where(match)
-    if filters != Filters():
-        if strategy == "join":
-            candidates = apply_filters(
-                candidates.join(ArticleRecord.__table__, fts_rowid == ArticleRecord.id), filters
-            )
-        else:
-            # rowid + 0: handed to FTS5 as a rowid constraint, each id would be a lookup
-            # that re-reads the whole match list.
-            passing = apply_filters(select(ArticleRecord.id), filters)
-            candidates = candidates.where((fts_rowid + 0).in_(passing))
-    # FTS5 hands out its matches in rowid order, so the newest come first and the window
-    # ends the scan early.
-    return candidates, fts_rowid.desc()
+_FTS_ROWID: ColumnElement[Any] = literal_column(f"{FTS_TABLE}.rowid")
+# bm25() is lower for better matches; facet tokens weigh nothing.
+_SQLITE_RANK: ColumnElement[Any] = (-literal_column(f"bm25({FTS_TABLE}, 1.0, 0.0)")).label("rank")
 
 
-def _filter_strategy(session: Session, filters: Filters, window: int) -> str:
-    """How SQLite applies ``filters``, by how many articles pass them.
+def _sqlite_matches(match: str) -> Select[Any]:
+    """The ids of the articles whose index entry matches ``match``. FTS5 hands them out in
+    rowid order, so ordered newest first with a LIMIT its scan ends early."""
+    return cast("Select[Any]", select(_FTS_ROWID.label("id")).select_from(table(FTS_TABLE))).where(
+        literal_column(FTS_TABLE).op("MATCH")(match)
+    )
 
-    ``scan``: few pass (an author, a rare category); their texts are read and matched.
-    ``ids``: more pass (a category, a short date range); the set of their ids is read from
-    the ordinary indexes and matches outside it are skipped without reading their rows.
-    ``join``: most pass (a big site, "since 2015"); that set would be large, so matches are
-    joined to their rows, and the window fills after a few rows. The boundary between the
-    last two balances their costs: about sqrt(5 × window × corpus size) ids.
-    """
-    if filters == Filters():
-        return "none"
-    corpus_size = session.scalar(select(func.max(ArticleRecord.id))) or 0
-    boundary = max(SCAN_LIMIT + 1, int(math.sqrt(5 * window * corpus_size)))
-    passing = apply_filters(select(ArticleRecord.id), filters).limit(boundary)
-    count = session.scalar(select(func.count()).select_from(passing.subquery())) or 0
-    if count <= SCAN_LIMIT:
-        return "scan"
-    return "ids" if count < boundary else "join"
+
+def _text_match(query: Query) -> str:
+    """``query`` as an FTS5 expression on the accent-free text alone."""
+    return f"{{{SEARCH_TEXT_COLUMN}}}: ({_folded(query).fts5()})"
+
+
+def _sqlite_match(session: Session, query: Query, filters: Filters) -> str | None:
+    """The FTS5 expression: the query on the accent-free text and, for each filter, its
+    facet tokens (any of them) on the facet column. None when a filter can match nothing."""
+    parts = [_text_match(query)]
+    for tokens in _facet_alternatives(session, filters):
+        if not tokens:
+            return None
+        parts.append(f"{{{SEARCH_FACETS_COLUMN}}}: ({' OR '.join(tokens)})")
+    return " AND ".join(parts)
+
+
+def _facet_alternatives(session: Session, filters: Filters) -> list[list[str]]:
+    """Per filter, the facet tokens an article must hold one of to pass it, as
+    ``apply_filters`` decides: provinces as their sites, date ranges as the days, months
+    and years (in Vietnam) that cover them."""
+    alternatives: list[list[str]] = []
+    if filters.sites:
+        alternatives.append([facet_token(SITE, key) for key in filters.sites])
+    if filters.provinces:
+        in_province = select(SiteRecord.key).where(SiteRecord.province.in_(filters.provinces))
+        alternatives.append([facet_token(SITE, key) for key in session.scalars(in_province)])
+    if filters.since or filters.until:
+        first, last = filters.since, filters.until
+        if first is None or last is None:
+            published = ArticleRecord.published_at
+            oldest, newest = session.execute(select(func.min(published), func.max(published))).one()
+            first, last = first or day_of(oldest), last or day_of(newest)
+        alternatives.append(date_tokens(first, last) if first and last else [])
+    for kind, value in ((CATEGORY, filters.category), (AUTHOR, filters.author)):
+        if value is not None:
+            key = filter_key(value)
+            alternatives.append([facet_token(kind, key)] if key else [])
+    return alternatives
 
 
 def _tsquery(query: Query) -> ColumnElement[Any]:
@@ -371,37 +363,111 @@ def _postgres(query: Query, filters: Filters) -> Select[Any]:
 
 
 def _postgres_newest(session: Session, query: Query, filters: Filters, window: int) -> list[int]:
-    """The ids of the newest ``window`` matches, read in slices of ids, newest first.
+    """The ids of the newest ``window`` matches, newest first.
 
-    Asked for the newest matches at once, the planner walks the primary key backwards and
-    tests each article's search vector, which must be read from TOAST storage: a few
-    microseconds an article, and for a word in one article of fifty, 50,000 articles to
-    fill the window. A slice is instead answered from the GIN index and the primary key
-    together (a bitmap AND), reading only the matches. The first slice holds twice the
-    window; each next one is sized by the density of matches found so far.
+    Two ways to find them, chosen by how densely articles match. Testing article by
+    article, newest first, costs a read of each article's search vector from TOAST storage
+    (several microseconds): cheap when most articles match (a common word), far too slow
+    when one in fifty does. The GIN index finds sparse matches cheaply, but it hands out
+    every match of the query at once, in no useful order: a million for a common word. How
+    densely the query matches is estimated from ANALYZE's most common lexemes; without
+    them, from testing the newest ``WALK_PROBE`` articles. While at least ``DENSE_SHARE``
+    match, articles are tested one by one; otherwise the rest is read in slices of ids from
+    the GIN index (see ``_postgres_sliced``).
     """
     highest = session.scalar(select(func.max(ArticleRecord.id)))
     if highest is None:
         return []
     match = _PG_VECTOR.op("@@")(_tsquery(query))
+    estimate = _postgres_share(session, query)
+    if estimate is not None and estimate < DENSE_SHARE:
+        return _postgres_sliced(session, match, filters, window, highest + 1, estimate)
     found: list[int] = []
     upper = highest + 1
-    span = 2 * window
+    probe = WALK_PROBE if estimate is None else math.ceil(1.25 * window / estimate)
+    while len(found) < window:
+        # The vector is tested after the LIMIT: only the articles walked are read.
+        newest = (
+            apply_filters(select(ArticleRecord.id).where(ArticleRecord.id < upper), filters)
+            .order_by(ArticleRecord.id.desc())
+            .limit(probe)
+            .subquery()
+        )
+        walked = session.execute(
+            select(newest.c.id, match.label("hit"))
+            .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
+            .order_by(newest.c.id.desc())
+        ).all()
+        hits = [row.id for row in walked if row.hit]
+        found += hits[: window - len(found)]
+        if len(walked) < probe:  # every article passing the filters has been tested
+            return found
+        upper = walked[-1].id
+        share = len(hits) / len(walked)
+        if not hits or share < DENSE_SHARE:
+            share = len(found) / (highest + 1 - upper)
+            break
+        probe = math.ceil(1.25 * (window - len(found)) / share)
+    if len(found) < window:
+        found += _postgres_sliced(session, match, filters, window - len(found), upper, share)
+    return found
+
+
+def _postgres_share(session: Session, query: Query) -> float | None:
+    """About what share of articles match ``query``: that of its rarest word, from the
+    lexeme frequencies ANALYZE keeps; a word missing from them is rarer than all of
+    them. None before the first ANALYZE."""
+    stats = session.execute(
+        text(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = 'articles' "
+            "AND attname = :column"
+        ),
+        {"column": PG_FOLDED_COLUMN},
+    ).first()
+    if stats is None or not stats[0] or not stats[1]:
+        return None
+    lexemes, frequencies = stats
+    # The frequencies are followed by their minimum and maximum.
+    known = dict(zip(lexemes, frequencies, strict=False))
+    rarest_known = min(frequencies[: len(lexemes)])
+    words = [word for term in _folded(query).required for word in term.words(False).split()]
+    return min((float(known.get(word, rarest_known)) for word in words), default=None)
+
+
+def _postgres_sliced(
+    session: Session,
+    match: ColumnElement[Any],
+    filters: Filters,
+    wanted: int,
+    upper: int,
+    share: float,
+) -> list[int]:
+    """The newest ``wanted`` matches below id ``upper``, read slice by slice from the GIN
+    index ANDed with the primary key (a bitmap AND), so that only a slice's matches are
+    read. Each slice is sized by the share of ids matching: ``share`` at first, then the
+    share found so far; a slice reaching the first id has no lower bound."""
+    found: list[int] = []
+    matched = covered = 0
+    span = math.ceil(1.25 * wanted / share) if share > 0 else 16 * WALK_PROBE
     # The primary key may still serve the bitmap; only the row-by-row walk is ruled out.
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
-        while len(found) < window and upper > 0:
+        while len(found) < wanted and upper > 0:
             lower = max(upper - span, 0)
-            in_slice = select(ArticleRecord.id).where(
-                match, ArticleRecord.id >= lower, ArticleRecord.id < upper
-            )
+            in_slice = select(ArticleRecord.id).where(match, ArticleRecord.id < upper)
+            if lower > 0:
+                in_slice = in_slice.where(ArticleRecord.id >= lower)
+            before = len(found)
             found += session.scalars(
                 apply_filters(in_slice, filters)
                 .order_by(ArticleRecord.id.desc())
-                .limit(window - len(found))
+                .limit(wanted - len(found))
             )
-            density = len(found) / (highest + 1 - lower)
-            span = math.ceil(1.25 * (window - len(found)) / density) if found else span * 16
+            matched += len(found) - before
+            covered += upper - lower
+            missing = wanted - len(found)
+            span = math.ceil(1.25 * missing * covered / matched) if matched else span * 16
             upper = lower
     finally:
         session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
@@ -467,24 +533,33 @@ def highlight(lead: str | None, body: str, query: Query) -> str:
     Matching is done on a folded copy of the same length, so accent-free queries mark the
     words as published ("dan van" marks "[Dân vận]"). Only the first ``SNIPPET_SCAN_CHARS``
     are scanned: a snippet shows where the article starts to match, and long articles would
-    otherwise cost milliseconds per hit.
+    otherwise cost milliseconds per hit. Within them a growing prefix is folded until the
+    first match lies well inside it, since most articles match early.
     """
     text_ = " ".join(((lead or "") + " " + body[:SNIPPET_SCAN_CHARS]).split())
-    folded = _fold_same_length(text_, query.exact)
-    spans: list[tuple[int, int]] = []
-    for term in query.required:
-        words = term.words(query.exact)
-        if not words:
-            continue
-        spans.extend(m.span() for m in ranking.phrase_pattern(words).finditer(folded))
     more = len(body) > SNIPPET_SCAN_CHARS
-    if not spans:
+    patterns = [
+        ranking.phrase_pattern(words)
+        for term in query.required
+        if (words := term.words(query.exact))
+    ]
+    # Past the window's end, so that a word cut at the end of the prefix is never taken for
+    # a match inside the window.
+    margin = SNIPPET_CHARS + 64
+    scanned = min(len(text_), 4 * SNIPPET_CHARS)
+    while True:
+        folded = _fold_same_length(text_[:scanned], query.exact)
+        starts = [m.start() for pattern in patterns if (m := pattern.search(folded))]
+        if scanned == len(text_) or (starts and min(starts) + margin <= scanned):
+            break
+        scanned = min(len(text_), 4 * scanned)
+    if not starts:
         return text_[:SNIPPET_CHARS] + ("…" if more or len(text_) > SNIPPET_CHARS else "")
-    spans.sort()
-    first = spans[0][0]
+    first = min(starts)
     start = max(0, first - SNIPPET_CHARS // 3)
     start = text_.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(text_), start + SNIPPET_CHARS)
+    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(folded, start))
     pieces: list[str] = []
     cursor = start
     for span_start, span_end in spans:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from dvcrawl.storage.search_ddl import filter_key, folded_document
+from dvcrawl.storage.search_ddl import facet_tokens, filter_key, folded_document
 from dvcrawl.storage.types import UtcDateTime
 
 NAMING_CONVENTION = {
@@ -130,6 +130,10 @@ class ArticleRecord(Base):
     """The category folded for filtering: no case, no diacritics."""
     search_folded: Mapped[str | None] = mapped_column(Text)
     """Title, lead and body without diacritics (đ as d), lower case: accent-free search."""
+    search_facets: Mapped[str | None] = mapped_column(Text)
+    """Site, publication day, category and authors as tokens of SQLite's full-text index
+    (``search_ddl.facet_tokens``), so that filters are answered by the index. Postgres
+    filters on the columns themselves; rows it stored before revision 0005 hold None."""
     fetched_at: Mapped[datetime]
     stored_at: Mapped[datetime]
 
@@ -294,6 +298,12 @@ class ArticleEventRecord(Base):
 def _derive_article_keys(_mapper: Any, _connection: Any, article: ArticleRecord) -> None:
     article.search_folded = folded_document(article.title, article.lead, article.body)
     article.category_key = filter_key(article.category)
+    article.search_facets = facet_tokens(
+        article.site_key,
+        article.published_at,
+        article.category_key,
+        (filter_key(author.name) for author in article.authors),
+    )
 
 
 def _derive_author_key(_mapper: Any, _connection: Any, author: AuthorRecord) -> None:

@@ -25,7 +25,7 @@ from dvcrawl.storage.models import (
     PageVisitRecord,
     SiteRecord,
 )
-from dvcrawl.storage.search_ddl import filter_key, folded_document
+from dvcrawl.storage.search_ddl import facet_tokens, filter_key, folded_document
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -668,6 +668,8 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
         raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
     byline = article.byline
     body = "\n\n".join(article.body)
+    category_key = filter_key(article.category)
+    authors = byline.authors if byline else ()
     return {
         "site_key": article.site_key,
         "crawl_run_id": crawl_run_id,
@@ -687,7 +689,7 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
         "photo_credit": byline.photo if byline else None,
         "byline_qualifier": byline.qualifier if byline else None,
         "category": article.category,
-        "category_key": filter_key(article.category),
+        "category_key": category_key,
         "tags": list(article.tags),
         "image_urls": list(article.image_urls),
         "family": article.family or "",
@@ -699,6 +701,12 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
         "body_key": article.body_key,
         "content_hash": article.content_hash,
         "search_folded": folded_document(article.title, article.lead, body),
+        "search_facets": facet_tokens(
+            article.site_key,
+            article.published_at,
+            category_key,
+            (filter_key(author.name) for author in authors),
+        ),
         "fetched_at": article.fetched_at,
         "stored_at": utcnow(),
     }

@@ -7,11 +7,20 @@ objects.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+import calendar
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from dvcrawl.text import fold_diacritics
+from sqlalchemy import Connection, Integer, Text, bindparam, column, select, table, text, update
+
+from dvcrawl.storage.types import UtcDateTime
+from dvcrawl.text import VIETNAM_TZ, fold_diacritics
 
 FTS_TABLE = "articles_fts"
+# Its columns since revision 0005: the accent-free text, and the filter facets.
+SEARCH_TEXT_COLUMN = "search_folded"
+SEARCH_FACETS_COLUMN = "search_facets"
 # FTS5's own tables: bm25()'s totals (row 1 of _data) and each article's length in tokens.
 FTS_DATA_TABLE = f"{FTS_TABLE}_data"
 FTS_DOCSIZE_TABLE = f"{FTS_TABLE}_docsize"
@@ -96,6 +105,40 @@ SQLITE_CREATE = {
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
     ),
 }
+# Revision 0005: a second column, search_facets, holds each article's filter values as
+# tokens (see ``facet_tokens``), so that a filter is one more term of the MATCH expression and
+# FTS5 intersects match lists, skipping through them, instead of reading article rows.
+_SQLITE_TRIGGERS_0005 = (
+    f"""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_folded, search_facets)
+        VALUES (new.id, new.search_folded, new.search_facets);
+    END""",
+    f"""CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_folded, search_facets)
+        VALUES ('delete', old.id, old.search_folded, old.search_facets);
+    END""",
+    # Only a change of what is indexed touches the index: revisions set every column, and
+    # history and WARC columns change without re-indexing.
+    f"""CREATE TRIGGER articles_fts_update AFTER UPDATE OF search_folded, search_facets
+        ON articles
+        WHEN old.search_folded IS NOT new.search_folded
+            OR old.search_facets IS NOT new.search_facets
+        BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_folded, search_facets)
+        VALUES ('delete', old.id, old.search_folded, old.search_facets);
+        INSERT INTO {FTS_TABLE}(rowid, search_folded, search_facets)
+        VALUES (new.id, new.search_folded, new.search_facets);
+    END""",
+)
+SQLITE_CREATE["0005"] = (
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        search_folded, search_facets,
+        content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    *_SQLITE_TRIGGERS_0005,
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
 SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS articles_fts_update",
     "DROP TRIGGER IF EXISTS articles_fts_delete",
@@ -123,7 +166,7 @@ _PG_DROP_EXACT = (
     "DROP INDEX IF EXISTS ix_articles_search_exact",
     f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_EXACT_COLUMN}",
 )
-POSTGRES_CREATE = {"0002": _PG_FOLDED + _PG_EXACT, "0004": _PG_DROP_EXACT}
+POSTGRES_CREATE = {"0002": _PG_FOLDED + _PG_EXACT, "0004": _PG_DROP_EXACT, "0005": ()}
 POSTGRES_DROP = {
     "0002": (
         *_PG_DROP_EXACT,
@@ -132,6 +175,7 @@ POSTGRES_DROP = {
         "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
     ),
     "0004": _PG_EXACT,
+    "0005": (),
 }
 
 
@@ -152,6 +196,8 @@ def folded_document(title: str | None, lead: str | None, body: str | None) -> st
     return fold_diacritics("\n".join(part for part in (title, lead, body) if part)).lower()
 
 
+# Names and categories repeat from article to article; each is folded once.
+@lru_cache(maxsize=8192)
 def filter_key(value: str | None) -> str | None:
     """A name or category as filters compare it, the same on every engine (SQLite's lower()
     knows ASCII only): case and diacritics folded, spaces collapsed."""
@@ -173,7 +219,8 @@ def create_statements(dialect: str, revision: str) -> tuple[str, ...]:
 def drop_statements(dialect: str, revision: str) -> tuple[str, ...]:
     """What undoes ``create_statements(dialect, revision)``, back to the revision before."""
     if dialect == "sqlite":
-        return SQLITE_DROP + (SQLITE_CREATE["0002"] if revision == "0004" else ())
+        before = {"0004": "0002", "0005": "0004"}.get(revision)
+        return SQLITE_DROP + (SQLITE_CREATE[before] if before else ())
     if dialect == "postgresql":
         return POSTGRES_DROP[revision]
     return ()
@@ -210,3 +257,95 @@ def fill_folded_text(connection: Connection, batch: int = 1000) -> None:
             text("UPDATE authors SET name_key = :key WHERE id = :id"),
             [{"id": row.id, "key": filter_key(row.name)} for row in names],
         )
+
+
+# --- filter facets ------------------------------------------------------------------------
+# Tokens of the search_facets column. Each value is hex-encoded after a one-letter kind, so
+# that any site key, category or name becomes one token of letters and digits, which
+# FTS5's tokenizer keeps whole; user queries reach search_folded only (a column filter).
+SITE, CATEGORY, AUTHOR = "s", "c", "a"
+
+
+def facet_token(kind: str, value: str) -> str:
+    return kind + value.encode("utf-8").hex()
+
+
+def day_of(published_at: datetime | None) -> date | None:
+    """The Vietnamese calendar day of a publication time, as date filters count days."""
+    return published_at.astimezone(VIETNAM_TZ).date() if published_at else None
+
+
+def facet_tokens(
+    site_key: str,
+    published_at: datetime | None,
+    category_key: str | None,
+    author_keys: Iterable[str | None],
+) -> str:
+    """An article's search_facets: its site, its day, month and year of publication (in
+    Vietnam), its category and its authors, each as a token that filters can ask for."""
+    tokens = [facet_token(SITE, site_key)]
+    day = day_of(published_at)
+    if day is not None:
+        tokens += [f"y{day:%Y}", f"m{day:%Y%m}", f"d{day:%Y%m%d}"]
+    if category_key:
+        tokens.append(facet_token(CATEGORY, category_key))
+    tokens += sorted({facet_token(AUTHOR, key) for key in author_keys if key})
+    return " ".join(tokens)
+
+
+def date_tokens(first: date, last: date) -> list[str]:
+    """The fewest day, month and year tokens that together cover ``first``..``last``."""
+    tokens: list[str] = []
+    day = first
+    while day <= last:
+        month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        if day.month == 1 and day.day == 1 and date(day.year, 12, 31) <= last:
+            tokens.append(f"y{day:%Y}")
+            day = date(day.year + 1, 1, 1)
+        elif day.day == 1 and month_end <= last:
+            tokens.append(f"m{day:%Y%m}")
+            day = month_end + timedelta(days=1)
+        else:
+            tokens.append(f"d{day:%Y%m%d}")
+            day += timedelta(days=1)
+    return tokens
+
+
+def fill_facets(connection: Connection, batch: int = 1000) -> None:
+    """Write search_facets for rows stored before the column existed."""
+    articles = table(
+        "articles",
+        column("id", Integer),
+        column("site_key", Text),
+        column("published_at", UtcDateTime),
+        column("category_key", Text),
+        column("search_facets", Text),
+    )
+    authors = table("authors", column("article_id", Integer), column("name_key", Text))
+    last = 0
+    while rows := connection.execute(
+        select(articles.c.id, articles.c.site_key, articles.c.published_at, articles.c.category_key)
+        .where(articles.c.id > last)
+        .order_by(articles.c.id)
+        .limit(batch)
+    ).all():
+        names: dict[int, list[str | None]] = {}
+        for article_id, name_key in connection.execute(
+            select(authors.c.article_id, authors.c.name_key).where(
+                authors.c.article_id.between(rows[0].id, rows[-1].id)
+            )
+        ):
+            names.setdefault(article_id, []).append(name_key)
+        connection.execute(
+            update(articles).where(articles.c.id == bindparam("row_id")),
+            [
+                {
+                    "row_id": row.id,
+                    "search_facets": facet_tokens(
+                        row.site_key, row.published_at, row.category_key, names.get(row.id, ())
+                    ),
+                }
+                for row in rows
+            ],
+        )
+        last = rows[-1].id
