@@ -159,11 +159,24 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
     ],
 )
 @pytest.mark.parametrize("rank_window", [engine.RANK_WINDOW, 0])
+@pytest.mark.parametrize(
+    ("narrow_filter", "join_limit"), [(0.0, -1), (1.0, 10**9)], ids=["index", "rows"]
+)
 def test_filters(
-    corpus: Corpus, filters: dict[str, object], expected: set[str], rank_window: int
+    corpus: Corpus,
+    filters: dict[str, object],
+    expected: set[str],
+    rank_window: int,
+    narrow_filter: float,
+    join_limit: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Search filters through the index (SQLite: facet tokens; Postgres: the columns), the
-    # article listing through the columns: both must agree, windowed or not.
+    # Search filters through the index (SQLite: facet tokens, or the rows of a rare word's
+    # matches; Postgres: the columns, walked along the primary key or, when few articles
+    # pass, read by their own index), the article listing through the columns: all must
+    # agree, windowed or not.
+    monkeypatch.setattr(engine, "NARROW_FILTER", narrow_filter)
+    monkeypatch.setattr(engine, "JOIN_LIMIT", join_limit)
     searched = {
         hit.url.rsplit("/", 1)[1]
         for hit in corpus.search("dan", rank_window=rank_window, **filters)  # type: ignore[arg-type]

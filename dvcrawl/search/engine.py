@@ -58,10 +58,15 @@ RANK_WINDOW = 1000
 # by at most NATIVE_RANK_LIMIT articles are ranked by FTS5's bm25().
 DF_PROBE = 200
 NATIVE_RANK_LIMIT = 50_000
+# SQLite: when a query's rarest term is held by at most this many articles, filters are
+# checked on the matches' rows rather than asked of the facet tokens.
+JOIN_LIMIT = 20_000
 # Postgres: articles tested one by one, newest first, before choosing how to find the rest
 # of the window; the walk goes on while at least this share of them match.
 WALK_PROBE = 1000
 DENSE_SHARE = 0.2
+# Postgres: filters that at most this share of articles pass are applied by their own index.
+NARROW_FILTER = 0.05
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -209,19 +214,31 @@ def _sqlite_window(
     """The newest ``window`` matches, scored by BM25 as FTS5 scores them, best first.
 
     Filters are terms of the MATCH expression on the facet column (see ``_sqlite_match``),
-    so FTS5 hands out the newest matches that pass them without reading any row. Single
+    so FTS5 hands out the newest matches that pass them without reading any row; for a
+    rare term, the rows of its few matches are checked instead (``JOIN_LIMIT``). Single
     words that few articles hold are ranked by FTS5's own bm25(), whose count of their
     matches is then cheap and which reads only the index. Otherwise the window is scored
     here from its accent-free text (see ``ranking``): bm25() would count every match of a
     common word, or compare word positions in every article holding a phrase's words.
     """
-    match = _sqlite_match(session, query, filters)
-    if match is None:
-        return []
     phrases = [term.words(False) for term in query.required]
     articles, total_tokens = _fts5_totals(session)
     holding = [_sqlite_holding(session, phrase, articles) for phrase in phrases]
-    newest = _sqlite_matches(match).order_by(_FTS_ROWID.desc()).limit(window)
+    if filters != Filters() and min(holding) <= JOIN_LIMIT:
+        # The words are rare: checking their few matches' rows costs less than making FTS5
+        # advance through every facet token of, say, "since 2015" at each match.
+        matches = apply_filters(
+            _sqlite_matches(_text_match(query)).join(
+                ArticleRecord.__table__, ArticleRecord.id == _FTS_ROWID
+            ),
+            filters,
+        )
+    else:
+        match = _sqlite_match(session, query, filters)
+        if match is None:
+            return []
+        matches = _sqlite_matches(match)
+    newest = matches.order_by(_FTS_ROWID.desc()).limit(window)
     if max(holding) <= NATIVE_RANK_LIMIT and not any(" " in phrase for phrase in phrases):
         ranked = newest.add_columns(_SQLITE_RANK)
         return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
@@ -385,14 +402,21 @@ def _postgres_newest(session: Session, query: Query, filters: Filters, window: i
     found: list[int] = []
     upper = highest + 1
     probe = WALK_PROBE if estimate is None else math.ceil(1.25 * window / estimate)
+    passing = None
+    if filters != Filters() and _postgres_rows(session, filters) < NARROW_FILTER * highest:
+        # Few articles pass (a short date range): the planner would walk the primary key
+        # backwards and test the filter on every article it passes. Behind OFFSET 0 the
+        # filter's own index finds them, and they are sorted by id.
+        passing = apply_filters(select(ArticleRecord.id), filters).offset(0).subquery()
     while len(found) < window:
+        if passing is None:
+            candidates = apply_filters(
+                select(ArticleRecord.id).where(ArticleRecord.id < upper), filters
+            )
+        else:
+            candidates = select(passing.c.id).where(passing.c.id < upper)
         # The vector is tested after the LIMIT: only the articles walked are read.
-        newest = (
-            apply_filters(select(ArticleRecord.id).where(ArticleRecord.id < upper), filters)
-            .order_by(ArticleRecord.id.desc())
-            .limit(probe)
-            .subquery()
-        )
+        newest = candidates.order_by(candidates.selected_columns[0].desc()).limit(probe).subquery()
         walked = session.execute(
             select(newest.c.id, match.label("hit"))
             .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
@@ -411,6 +435,19 @@ def _postgres_newest(session: Session, query: Query, filters: Filters, window: i
     if len(found) < window:
         found += _postgres_sliced(session, match, filters, window - len(found), upper, share)
     return found
+
+
+def _postgres_rows(session: Session, filters: Filters) -> float:
+    """The planner's estimate of how many articles pass ``filters``."""
+    statement = apply_filters(select(ArticleRecord.id), filters).compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan: Any = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", statement.params)
+        .scalar()
+    )
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _postgres_share(session: Session, query: Query) -> float | None:
@@ -449,7 +486,9 @@ def _postgres_sliced(
     share found so far; a slice reaching the first id has no lower bound."""
     found: list[int] = []
     matched = covered = 0
-    span = math.ceil(1.25 * wanted / share) if share > 0 else 16 * WALK_PROBE
+    # Every slice reads the query's GIN entries again, whatever its size, while the rows of
+    # surplus matches cost little: slices are sized for twice the matches still wanted.
+    span = math.ceil(2 * wanted / share) if share > 0 else 16 * WALK_PROBE
     # The primary key may still serve the bitmap; only the row-by-row walk is ruled out.
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
@@ -467,7 +506,7 @@ def _postgres_sliced(
             matched += len(found) - before
             covered += upper - lower
             missing = wanted - len(found)
-            span = math.ceil(1.25 * missing * covered / matched) if matched else span * 16
+            span = math.ceil(2 * missing * covered / matched) if matched else span * 16
             upper = lower
     finally:
         session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))

@@ -124,7 +124,6 @@ class ArticleRecord(Base):
     warc_digest: Mapped[str | None] = mapped_column(String(100))
     """The record's payload digest, ``sha1:<BASE32>``."""
     title_key: Mapped[str | None] = mapped_column(Text)
-    body_key: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     category_key: Mapped[str | None] = mapped_column(Text, index=True)
     """The category folded for filtering: no case, no diacritics."""

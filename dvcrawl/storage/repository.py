@@ -698,7 +698,6 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
         "warc_offset": article.warc_offset,
         "warc_digest": article.warc_digest,
         "title_key": article.title_key,
-        "body_key": article.body_key,
         "content_hash": article.content_hash,
         "search_folded": folded_document(article.title, article.lead, body),
         "search_facets": facet_tokens(

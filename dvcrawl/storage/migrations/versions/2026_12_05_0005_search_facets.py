@@ -11,6 +11,11 @@ facets before the rebuild.
 Postgres filters on the columns themselves, so the column is only added there; filling it
 would rewrite every row and recompute its search vector for nothing.
 
+Both: ``articles.body_key`` is dropped. It held the whole body again as a dedupe key, but
+nothing ever read it (``content_hash`` is what dedupe compares, and the key is a function of
+the body), and it made every article a third larger to write. A downgrade brings the
+column back empty.
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
@@ -33,6 +38,8 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("search_facets", sa.Text(), nullable=True))
+    # Native on both engines (SQLite since 3.35): no copy of the table under its children.
+    op.execute("ALTER TABLE articles DROP COLUMN body_key")
     if dialect == "sqlite":
         for statement in search_ddl.SQLITE_DROP:
             op.execute(statement)
@@ -47,5 +54,6 @@ def downgrade() -> None:
         op.execute(statement)
     with op.batch_alter_table("articles") as batch:
         batch.drop_column("search_facets")
+        batch.add_column(sa.Column("body_key", sa.Text(), nullable=True))
     for statement in search_ddl.drop_statements(dialect, revision):
         op.execute(statement)
