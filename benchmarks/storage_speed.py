@@ -13,8 +13,9 @@ the Alembic migrations (``dvcrawl.storage.db.prepare``), FTS5 triggers and GIN i
    articles / that time. Generation (dedupe keys included: a cheap approximation by default,
    see the generator; ``--normalize`` runs ``normalize_article``) and reading back are
    reported apart. Inserting stops after ``--insert-limit`` minutes; the run then reports the
-   projected time and searches what was stored. On Postgres, ``ANALYZE`` follows the load
-   (autovacuum would soon do the same); SQLite is left as dvcrawl leaves it.
+   projected time and searches what was stored. On Postgres, ``VACUUM (ANALYZE)`` follows
+   the load (autovacuum would soon do the same: statistics, and the visibility map that
+   index-only scans need); SQLite is left as dvcrawl leaves it.
 2. Search. ``Corpus(url).search`` end to end (query parsing, SQL, authors, snippets) for 21
    query shapes; each shape gets one untimed warm-up query, then ``--queries-per-shape`` timed
    queries with different terms, drawn by frequency band from the words actually generated
@@ -517,7 +518,9 @@ def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
     result.read_s = time.perf_counter() - started - result.insert_s
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM (ANALYZE)")
+            )
     return result
 
 

@@ -31,7 +31,15 @@ NON_MODEL_TABLES = frozenset(
         *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config", "content")),
     }
 )
-NON_MODEL_INDEXES = frozenset({"ix_articles_search_folded", "ix_articles_search_exact"})
+NON_MODEL_INDEXES = frozenset(
+    {
+        "ix_articles_search_folded",
+        "ix_articles_search_exact",
+        "ix_articles_filter_site",
+        "ix_articles_filter_category",
+        "ix_articles_filter_published",
+    }
+)
 # Postgres only: the search vectors, stored so that ranking does not rebuild them per row.
 PG_FOLDED_COLUMN = "search_vector"
 PG_EXACT_COLUMN = "search_vector_exact"
@@ -166,7 +174,22 @@ _PG_DROP_EXACT = (
     "DROP INDEX IF EXISTS ix_articles_search_exact",
     f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_EXACT_COLUMN}",
 )
-POSTGRES_CREATE = {"0002": _PG_FOLDED + _PG_EXACT, "0004": _PG_DROP_EXACT, "0005": ()}
+# Postgres, revision 0005: a filter that few articles pass is answered by reading their ids
+# newest first from one of these, without touching the rows (index-only, once VACUUM has
+# marked the pages visible); a site's newest ids come straight off the index.
+_PG_FILTER_INDEXES = {
+    "ix_articles_filter_site": "site_key, id",
+    "ix_articles_filter_category": "category_key, id",
+    "ix_articles_filter_published": "published_at, id",
+}
+_PG_CREATE_FILTER_INDEXES = tuple(
+    f"CREATE INDEX {name} ON articles ({columns})" for name, columns in _PG_FILTER_INDEXES.items()
+)
+POSTGRES_CREATE = {
+    "0002": _PG_FOLDED + _PG_EXACT,
+    "0004": _PG_DROP_EXACT,
+    "0005": _PG_CREATE_FILTER_INDEXES,
+}
 POSTGRES_DROP = {
     "0002": (
         *_PG_DROP_EXACT,
@@ -175,7 +198,7 @@ POSTGRES_DROP = {
         "DROP FUNCTION IF EXISTS dvcrawl_unaccent(text)",
     ),
     "0004": _PG_EXACT,
-    "0005": (),
+    "0005": tuple(f"DROP INDEX IF EXISTS {name}" for name in _PG_FILTER_INDEXES),
 }
 
 
