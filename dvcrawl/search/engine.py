@@ -223,7 +223,8 @@ def _sqlite_window(
     """
     phrases = [term.words(False) for term in query.required]
     articles, total_tokens = _fts5_totals(session)
-    holding = [_sqlite_holding(session, phrase, articles) for phrase in phrases]
+    highest = session.scalar(select(func.max(ArticleRecord.id))) or 0
+    holding = [_sqlite_holding(session, phrase, articles, highest) for phrase in phrases]
     if filters != Filters() and min(holding) <= JOIN_LIMIT:
         # The words are rare: checking their few matches' rows costs less than making FTS5
         # advance through every facet token of, say, "since 2015" at each match.
@@ -284,8 +285,9 @@ def _fts5_totals(session: Session) -> tuple[int, int]:
     return (values[0], sum(values[1:])) if len(values) >= 2 else (0, 0)
 
 
-def _sqlite_holding(session: Session, phrase: str, articles: int) -> int:
-    """About how many articles hold ``phrase``: from its newest DF_PROBE matches."""
+def _sqlite_holding(session: Session, phrase: str, articles: int, highest: int) -> int:
+    """About how many of the ``articles`` (ids up to ``highest``) hold ``phrase``: from its
+    newest DF_PROBE matches."""
     newest = (
         _sqlite_matches(_text_match(Query((Term(phrase),))))
         .order_by(_FTS_ROWID.desc())
@@ -293,7 +295,6 @@ def _sqlite_holding(session: Session, phrase: str, articles: int) -> int:
         .subquery()
     )
     found, oldest = session.execute(select(func.count(), func.min(newest.c.id))).one()
-    highest = session.scalar(select(func.max(ArticleRecord.id))) or 0
     return ranking.estimated_document_count(articles, highest, DF_PROBE, oldest, found)
 
 
