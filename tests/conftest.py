@@ -197,3 +197,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         drop()
+
+
+@pytest.fixture(params=ENGINES[1:])
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty database on the Postgres test server, for what only Postgres has."""
+    url, drop = _fresh_postgres_database()
+    try:
+        yield url
+    finally:
+        drop()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
 from dvcrawl.storage.models import Base
-from dvcrawl.storage.search_ddl import is_model_object
+from dvcrawl.storage.search_ddl import PG_FOLDED_COLUMN, folded_document, is_model_object
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -174,3 +175,70 @@ def test_downgrading_history_keeps_articles_and_search(database_url: str) -> Non
     with Corpus(database_url) as corpus:
         (hit,) = corpus.search("doi thoai")
         assert hit.title == "Hội nghị"
+
+
+def test_postgres_search_vectors_move_into_their_rows(postgres_url: str) -> None:
+    """Revision 0006 rewrites articles stored before it: their search vector leaves the TOAST
+    table (body and folded text stay there) and every search still finds them."""
+    engine = get_engine(postgres_url)
+    upgrade(engine, "0005")
+    # Words drawn at random compress too little to stay in the row: the body, its folded
+    # copy and the vector (a few kilobytes, under the ~8 kB a row holds) go out of line.
+    rng = random.Random(6)
+    syllables = [a + b for a in ("b", "d", "h", "kh", "l", "ng", "th", "tr") for b in VOWELS]
+    body = "Dân vận khéo " + " ".join(rng.choice(syllables) for _ in range(1500))
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (key, name, family, domains, former_domains, adhoc, "
+                "first_seen_at, updated_at) VALUES ('danvan', 'Ban Dân vận', 'danvan', "
+                "'[]', '[]', false, :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
+                "image_urls, family, parser_revision, fetched_at, stored_at, "
+                "search_folded) VALUES ('danvan', 'https://x.vn/3', 'https://x.vn/3', "
+                "'Hội nghị', :body, '[]', '[]', 'danvan', 'danvan@1', :now, :now, :folded)"
+            ),
+            {"now": now, "body": body, "folded": folded_document("Hội nghị", None, body)},
+        )
+    assert _out_of_line_values(engine) == 3
+    upgrade(engine)
+    assert _out_of_line_values(engine) == 2
+    assert _vector_storage(engine) == "m"
+    with Corpus(postgres_url) as corpus:
+        (hit,) = corpus.search('"dan van kheo"')
+        assert hit.title == "Hội nghị"
+        assert hit.snippet.startswith("[Dân vận khéo] ")
+    command.downgrade(alembic_config(engine), "0005")
+    assert _vector_storage(engine) == "x"
+
+
+VOWELS = ("a", "à", "á", "ạ", "ả", "ã", "ê", "ế", "ô", "ơ", "ư", "ương", "iêu", "oai")
+
+
+def _out_of_line_values(engine: Engine) -> int:
+    with engine.connect() as connection:
+        toast = connection.execute(
+            text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'articles'")
+        ).scalar_one()
+        return int(
+            connection.execute(text(f"SELECT count(DISTINCT chunk_id) FROM {toast}")).scalar_one()
+        )
+
+
+def _vector_storage(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(
+            connection.execute(
+                text(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'articles'::regclass AND attname = :column"
+                ),
+                {"column": PG_FOLDED_COLUMN},
+            ).scalar_one()
+        )
