@@ -353,12 +353,12 @@ def test_windowed_ranking_scores_as_the_engine_ranks_everything(
 
 
 @pytest.mark.parametrize(
-    ("walk_probe", "dense_share", "analyzed"),
+    ("walk_probe", "walk_row_cost", "analyzed"),
     [
-        (engine.WALK_PROBE, engine.DENSE_SHARE, False),
-        (4, 1.1, False),
+        (engine.WALK_PROBE, engine.WALK_ROW_COST, False),
+        (4, 1e9, False),
         (4, 0.0, False),
-        (engine.WALK_PROBE, engine.DENSE_SHARE, True),
+        (engine.WALK_PROBE, engine.WALK_ROW_COST, True),
         (4, 0.0, True),
     ],
     ids=[
@@ -372,15 +372,16 @@ def test_windowed_ranking_scores_as_the_engine_ranks_everything(
 def test_the_window_holds_the_newest_matches_wherever_they_lie(
     database_url: str,
     walk_probe: int,
-    dense_share: float,
+    walk_row_cost: float,
     analyzed: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Matches are sparse and uneven, so Postgres fills the window from several slices of ids
-    # once its walk over the newest articles finds few, or straight away when ANALYZE's
-    # lexeme frequencies say the words are rare; the filter halves them again.
+    # once its walk over the newest articles finds that walking on would cost more, or
+    # straight away when ANALYZE's lexeme frequencies say the words are rare; a free walk
+    # tests every article. The filter halves the matches again.
     monkeypatch.setattr(engine, "WALK_PROBE", walk_probe)
-    monkeypatch.setattr(engine, "DENSE_SHARE", dense_share)
+    monkeypatch.setattr(engine, "WALK_ROW_COST", walk_row_cost)
     sessions = session_factory(prepare(database_url))
     matching: list[tuple[int, str]] = []
     with sessions.begin() as session:

@@ -11,12 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
-    Integer,
     Select,
-    any_,
-    bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -62,9 +59,17 @@ NATIVE_RANK_LIMIT = 50_000
 # checked on the matches' rows rather than asked of the facet tokens.
 JOIN_LIMIT = 20_000
 # Postgres: articles tested one by one, newest first, before choosing how to find the rest
-# of the window; the walk goes on while at least this share of them match.
+# of the window when ANALYZE has not yet counted the words.
 WALK_PROBE = 1000
-DENSE_SHARE = 0.2
+# Postgres: what the two ways to the newest matches cost, in microseconds, measured at a
+# million articles (see ``_postgres_window``): testing one article's search vector in the
+# walk, and each entry of the rarest word that a GIN slice reads.
+WALK_ROW_COST = 4.0
+GIN_ENTRY_COST = 0.45
+# Postgres, within the GIN slices: each id of a slice's range (from the BRIN index on
+# ids), and each candidate's row read from the table.
+RANGE_ID_COST = 0.02
+MATCH_ROW_COST = 8.0
 # Postgres: filters that at most this share of articles pass are applied by their own index.
 NARROW_FILTER = 0.05
 
@@ -176,8 +181,7 @@ def _ranked_candidates(
     postgres = session.get_bind().dialect.name == "postgresql"
     if window:
         if postgres:
-            newest_ids = _postgres_newest(session, query, filters, window)
-            scored = _postgres_ts_rank(session, query, newest_ids)
+            scored = sorted(_postgres_window(session, query, filters, window), key=_best_first)
         else:
             scored = _sqlite_window(session, query, filters, window)
         return scored[:keep]
@@ -192,16 +196,6 @@ def _ranked_candidates(
     ranked = inner.subquery()
     statement = select(ranked.c.id, ranked.c.rank).order_by(ranked.c.rank.desc(), ranked.c.id)
     return [(row.id, row.rank) for row in session.execute(statement.limit(keep))]
-
-
-def _postgres_ts_rank(session: Session, query: Query, ids: list[int]) -> list[tuple[int, float]]:
-    """``ids`` ranked by ts_rank, best first."""
-    rows = session.execute(
-        select(ArticleRecord.id, func.ts_rank(_PG_VECTOR, _tsquery(query))).where(
-            ArticleRecord.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-        )
-    )
-    return sorted(((article_id, float(rank)) for article_id, rank in rows), key=_best_first)
 
 
 def _best_first(scored: tuple[int, float]) -> tuple[float, int]:
@@ -380,38 +374,56 @@ def _postgres(query: Query, filters: Filters) -> Select[Any]:
     return apply_filters(candidates, filters)
 
 
-def _postgres_newest(session: Session, query: Query, filters: Filters, window: int) -> list[int]:
-    """The ids of the newest ``window`` matches, newest first.
+def _postgres_window(
+    session: Session, query: Query, filters: Filters, window: int
+) -> list[tuple[int, float]]:
+    """The newest ``window`` matches with their ``ts_rank``, newest first.
 
-    Two ways to find them, chosen by how densely articles match. Testing article by
-    article, newest first, costs a read of each article's search vector from TOAST storage
-    (several microseconds): cheap when most articles match (a common word), far too slow
-    when one in fifty does. The GIN index finds sparse matches cheaply, but it hands out
-    every match of the query at once, in no useful order: a million for a common word. How
-    densely the query matches is estimated from ANALYZE's most common lexemes; without
-    them, from testing the newest ``WALK_PROBE`` articles. While at least ``DENSE_SHARE``
-    match, articles are tested one by one; otherwise the rest is read in slices of ids from
-    the GIN index (see ``_postgres_sliced``).
+    Two ways to find them, chosen by what each would cost. Testing article by article,
+    newest first, costs a read of each article's search vector (``WALK_ROW_COST``, with the
+    vector in the row since revision 0006): cheap when many articles match, far too slow
+    when one in a hundred does. The GIN index finds sparse matches cheaply, but each
+    lookup reads every entry of the query's rarest word, whatever ids it is restricted to
+    (``GIN_ENTRY_COST`` each): a million for a common word, and a phrase of common words
+    is checked on every article holding all of them. How many articles hold the rarest
+    word comes from ANALYZE's most common lexemes; what share of articles match comes from
+    the walk itself. Articles are tested one by one while that costs less than reading
+    the rest of the window from GIN slices (see ``_postgres_sliced``). Each match is
+    ranked as it is found, so no article is read twice.
     """
-    highest = session.scalar(select(func.max(ArticleRecord.id)))
+    highest: int | None = session.scalar(select(func.max(ArticleRecord.id)))
     if highest is None:
         return []
     # Compiling these short queries to machine code costs more than running them.
     session.execute(text("SET LOCAL jit = off"))
-    match = _PG_VECTOR.op("@@")(_tsquery(query))
-    estimate = _postgres_share(session, query)
-    if estimate is not None and estimate < DENSE_SHARE:
-        return _postgres_sliced(session, match, filters, window, highest + 1, estimate)
-    found: list[int] = []
+    tsquery = _tsquery(query)
+    match = _PG_VECTOR.op("@@")(tsquery)
+    rank = func.ts_rank(_PG_VECTOR, tsquery)
+    frequency = _postgres_share(session, query)
+
+    def slice_cost(share: float) -> float:
+        # Without ANALYZE's counts, the share of articles matching stands in for the rarest
+        # word's: a lower bound.
+        return GIN_ENTRY_COST * (highest + 1) * (frequency if frequency is not None else share)
+
+    if frequency is not None and (
+        frequency <= 0 or WALK_ROW_COST * window / frequency > slice_cost(frequency)
+    ):
+        # Even if every article holding the rarest word matched, walking would cost more.
+        return _postgres_sliced(
+            session, match, rank, filters, window, highest + 1, frequency, frequency
+        )
+    found: list[tuple[int, float]] = []
     upper = highest + 1
-    probe = WALK_PROBE if estimate is None else math.ceil(1.25 * window / estimate)
+    tested = 0
+    probe = WALK_PROBE if frequency is None else math.ceil(1.25 * window / frequency)
     passing = None
     if filters != Filters() and _postgres_rows(session, filters) < NARROW_FILTER * highest:
         # Few articles pass (a short date range): the planner would walk the primary key
         # backwards and test the filter on every article it passes. Behind OFFSET 0 the
         # filter's own index finds them, and they are sorted by id.
         passing = apply_filters(select(ArticleRecord.id), filters).offset(0).subquery()
-    while len(found) < window:
+    while True:
         if passing is None:
             candidates = apply_filters(
                 select(ArticleRecord.id).where(ArticleRecord.id < upper), filters
@@ -421,23 +433,25 @@ def _postgres_newest(session: Session, query: Query, filters: Filters, window: i
         # The vector is tested after the LIMIT: only the articles walked are read.
         newest = candidates.order_by(candidates.selected_columns[0].desc()).limit(probe).subquery()
         walked = session.execute(
-            select(newest.c.id, match.label("hit"))
+            select(newest.c.id, match.label("hit"), case((match, rank)).label("rank"))
             .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
             .order_by(newest.c.id.desc())
         ).all()
-        hits = [row.id for row in walked if row.hit]
-        found += hits[: window - len(found)]
-        if len(walked) < probe:  # every article passing the filters has been tested
-            return found
+        found += [(row.id, float(row.rank)) for row in walked if row.hit][: window - len(found)]
+        if len(found) == window or len(walked) < probe:
+            return found  # full, or every article passing the filters has been tested
         upper = walked[-1].id
-        share = len(hits) / len(walked)
-        if not hits or share < DENSE_SHARE:
-            share = len(found) / (highest + 1 - upper)
+        tested += len(walked)
+        share = len(found) / tested
+        missing = window - len(found)
+        if not found or WALK_ROW_COST * missing / share > slice_cost(share):
             break
-        probe = math.ceil(1.25 * (window - len(found)) / share)
-    if len(found) < window:
-        found += _postgres_sliced(session, match, filters, window - len(found), upper, share)
-    return found
+        probe = math.ceil(1.25 * missing / share)
+    # Matches per id so far, which sizes the first slice.
+    density = len(found) / (highest + 1 - upper)
+    return found + _postgres_sliced(
+        session, match, rank, filters, window - len(found), upper, density, frequency
+    )
 
 
 def _postgres_rows(session: Session, filters: Filters) -> float:
@@ -455,8 +469,8 @@ def _postgres_rows(session: Session, filters: Filters) -> float:
 
 def _postgres_share(session: Session, query: Query) -> float | None:
     """About what share of articles match ``query``: that of its rarest word, from the
-    lexeme frequencies ANALYZE keeps; a word missing from them is rarer than all of
-    them. None before the first ANALYZE."""
+    lexeme frequencies ANALYZE keeps; a word missing from them is rarer than all of them.
+    None before the first ANALYZE."""
     stats = session.execute(
         text(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
@@ -470,51 +484,65 @@ def _postgres_share(session: Session, query: Query) -> float | None:
     lexemes, frequencies = stats
     # The frequencies are followed by their minimum and maximum.
     known = dict(zip(lexemes, frequencies, strict=False))
-    rarest_known = min(frequencies[: len(lexemes)])
+    # A word missing from the list is taken to be half as frequent as the rarest in it, as
+    # the planner takes it (tsquery selectivity).
+    unlisted = min(frequencies[: len(lexemes)]) / 2
     words = [word for term in _folded(query).required for word in term.words(False).split()]
-    return min((float(known.get(word, rarest_known)) for word in words), default=None)
+    return min((float(known.get(word, unlisted)) for word in words), default=None)
 
 
 def _postgres_sliced(
     session: Session,
     match: ColumnElement[Any],
+    rank: ColumnElement[Any],
     filters: Filters,
     wanted: int,
     upper: int,
     share: float,
-) -> list[int]:
-    """The newest ``wanted`` matches below id ``upper``, read slice by slice from the GIN
-    index ANDed with the primary key (a bitmap AND), so that only a slice's matches are
-    read. Each slice is sized by the share of ids matching: ``share`` at first, then the
-    share found so far; a slice reaching the first id has no lower bound."""
-    found: list[int] = []
+    holding: float | None,
+) -> list[tuple[int, float]]:
+    """The newest ``wanted`` matches below id ``upper`` with their ``rank``, newest first,
+    read slice by slice from the GIN index ANDed with a range of ids (a bitmap AND with the
+    BRIN index on ids, which the table's id order makes exact to a few pages), so that only
+    a slice's matches are read. Each slice is sized by the share of ids matching: ``share``
+    at first, then the share found so far.
+
+    The range costs in proportion to the slice's ids (``RANGE_ID_COST`` each), the rows in
+    proportion to the candidates, of which there are at most ``holding`` (the share of
+    articles holding the rarest word) per id: when reading every candidate below ``upper``
+    costs less than the range (a rare word), the slice has no lower bound."""
+    found: list[tuple[int, float]] = []
     matched = covered = 0
     # Every slice reads the query's GIN entries again, whatever its size, while the rows of
     # surplus matches cost little: slices are sized for twice the matches still wanted.
     span = math.ceil(2 * wanted / share) if share > 0 else 16 * WALK_PROBE
-    # The primary key may still serve the bitmap; only the row-by-row walk is ruled out.
+    # Bitmaps only: the row-by-row walk is ruled out.
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
         while len(found) < wanted and upper > 0:
             lower = max(upper - span, 0)
+            if 0 < max(share, holding or 0) * upper * MATCH_ROW_COST <= span * RANGE_ID_COST:
+                lower = 0
+            ranked = select(ArticleRecord.id, rank).where(match)
             if lower > 0:
-                in_slice = select(ArticleRecord.id).where(
-                    match, ArticleRecord.id >= lower, ArticleRecord.id < upper
-                )
+                in_slice = ranked.where(ArticleRecord.id >= lower, ArticleRecord.id < upper)
             else:
                 # The rest of the table: "id + 0" keeps the planner from ANDing the GIN
-                # matches with a primary key bitmap of nearly every article.
-                in_slice = select(ArticleRecord.id).where(match, ArticleRecord.id + 0 < upper)
+                # matches with a bitmap of nearly every article.
+                in_slice = ranked.where(ArticleRecord.id + 0 < upper)
             before = len(found)
-            found += session.scalars(
-                apply_filters(in_slice, filters)
-                .order_by(ArticleRecord.id.desc())
-                .limit(wanted - len(found))
-            )
+            found += [
+                (article_id, float(score))
+                for article_id, score in session.execute(
+                    apply_filters(in_slice, filters)
+                    .order_by(ArticleRecord.id.desc())
+                    .limit(wanted - len(found))
+                )
+            ]
             matched += len(found) - before
             covered += upper - lower
-            missing = wanted - len(found)
-            span = math.ceil(2 * missing * covered / matched) if matched else span * 16
+            share = matched / covered if matched else share / 16
+            span = math.ceil(2 * (wanted - len(found)) / share) if share > 0 else span * 16
             upper = lower
     finally:
         session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
