@@ -13,7 +13,12 @@ from sqlalchemy import Engine, text
 from dvcrawl.corpus import Corpus
 from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
 from dvcrawl.storage.models import Base
-from dvcrawl.storage.search_ddl import PG_FOLDED_COLUMN, folded_document, is_model_object
+from dvcrawl.storage.search_ddl import (
+    PG_FOLDED_COLUMN,
+    PG_STATISTICS_TARGET,
+    folded_document,
+    is_model_object,
+)
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -210,12 +215,16 @@ def test_postgres_search_vectors_move_into_their_rows(postgres_url: str) -> None
     upgrade(engine)
     assert _out_of_line_values(engine) == 2
     assert _vector_storage(engine) == "m"
+    assert _vector_statistics(engine) == PG_STATISTICS_TARGET
+    assert _has_index(engine, "ix_articles_id_range")
     with Corpus(postgres_url) as corpus:
         (hit,) = corpus.search('"dan van kheo"')
         assert hit.title == "Hội nghị"
         assert hit.snippet.startswith("[Dân vận khéo] ")
     command.downgrade(alembic_config(engine), "0005")
     assert _vector_storage(engine) == "x"
+    assert _vector_statistics(engine) == -1
+    assert not _has_index(engine, "ix_articles_id_range")
 
 
 VOWELS = ("a", "à", "á", "ạ", "ả", "ã", "ê", "ế", "ô", "ơ", "ư", "ương", "iêu", "oai")
@@ -232,13 +241,28 @@ def _out_of_line_values(engine: Engine) -> int:
 
 
 def _vector_storage(engine: Engine) -> str:
+    return str(_vector_attribute(engine, "attstorage"))
+
+
+def _vector_statistics(engine: Engine) -> int:
+    return int(_vector_attribute(engine, "attstattarget"))
+
+
+def _vector_attribute(engine: Engine, name: str) -> object:
     with engine.connect() as connection:
-        return str(
+        return connection.execute(
+            text(
+                f"SELECT {name} FROM pg_attribute "
+                "WHERE attrelid = 'articles'::regclass AND attname = :column"
+            ),
+            {"column": PG_FOLDED_COLUMN},
+        ).scalar_one()
+
+
+def _has_index(engine: Engine, name: str) -> bool:
+    with engine.connect() as connection:
+        return bool(
             connection.execute(
-                text(
-                    "SELECT attstorage FROM pg_attribute "
-                    "WHERE attrelid = 'articles'::regclass AND attname = :column"
-                ),
-                {"column": PG_FOLDED_COLUMN},
+                text("SELECT count(*) FROM pg_indexes WHERE indexname = :name"), {"name": name}
             ).scalar_one()
         )

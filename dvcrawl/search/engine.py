@@ -417,6 +417,10 @@ def _postgres_window(
     upper = highest + 1
     tested = 0
     probe = WALK_PROBE if frequency is None else math.ceil(1.25 * window / frequency)
+    if len(_folded(query).terms) > 1 or " " in query.terms[0].words(False):
+        # Several words, a phrase or an exclusion match fewer articles than the rarest word
+        # does, often far fewer ("45-NQ/TW"): a short first walk measures how many.
+        probe = min(probe, WALK_PROBE)
     passing = None
     if filters != Filters() and _postgres_rows(session, filters) < NARROW_FILTER * highest:
         # Few articles pass (a short date range): the planner would walk the primary key
