@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
@@ -44,14 +44,7 @@ def test_a_corpus_written_before_search_upgrades_without_loss(database_url: str)
     upgrade(engine, "0001")
     now = datetime(2024, 5, 19, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (key, name, province, family, domains, former_domains, adhoc, "
-                "first_seen_at, updated_at) VALUES ('binh-phuoc', 'Tỉnh ủy Bình Phước', "
-                "'Bình Phước', 'nukeviet', '[]', '[]', false, :now, :now)"
-            ),
-            {"now": now},
-        )
+        _insert_site(connection, "binh-phuoc", now)
         connection.execute(
             text(
                 "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
@@ -112,14 +105,7 @@ def test_a_corpus_written_before_history_upgrades_without_loss(database_url: str
     upgrade(engine, "0002")
     now = datetime(2024, 5, 19, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (key, name, province, family, domains, former_domains, adhoc, "
-                "first_seen_at, updated_at) VALUES ('binh-phuoc', 'Tỉnh ủy Bình Phước', "
-                "'Bình Phước', 'nukeviet', '[]', '[]', false, :now, :now)"
-            ),
-            {"now": now},
-        )
+        _insert_site(connection, "binh-phuoc", now)
         connection.execute(
             text(
                 "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
@@ -155,14 +141,7 @@ def test_downgrading_history_keeps_articles_and_search(database_url: str) -> Non
     upgrade(engine, "0003")
     now = datetime(2024, 5, 19, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (key, name, family, domains, former_domains, adhoc, "
-                "first_seen_at, updated_at) VALUES ('danvan', 'Ban Dân vận', 'danvan', '[]', "
-                "'[]', false, :now, :now)"
-            ),
-            {"now": now},
-        )
+        _insert_site(connection, "danvan", now)
         connection.execute(
             text(
                 "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
@@ -194,14 +173,7 @@ def test_postgres_search_vectors_move_into_their_rows(postgres_url: str) -> None
     body = "Dân vận khéo " + " ".join(rng.choice(syllables) for _ in range(1500))
     now = datetime(2024, 5, 19, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (key, name, family, domains, former_domains, adhoc, "
-                "first_seen_at, updated_at) VALUES ('danvan', 'Ban Dân vận', 'danvan', "
-                "'[]', '[]', false, :now, :now)"
-            ),
-            {"now": now},
-        )
+        _insert_site(connection, "danvan", now)
         connection.execute(
             text(
                 "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, "
@@ -225,6 +197,25 @@ def test_postgres_search_vectors_move_into_their_rows(postgres_url: str) -> None
     assert _vector_storage(engine) == "x"
     assert _vector_statistics(engine) == -1
     assert not _has_index(engine, "ix_articles_id_range")
+
+
+# The sites the corpora below belong to, as every revision stores them.
+SITES = {
+    "binh-phuoc": ("Tỉnh ủy Bình Phước", "Bình Phước", "nukeviet"),
+    "danvan": ("Ban Dân vận", None, "danvan"),
+}
+
+
+def _insert_site(connection: Connection, key: str, now: datetime) -> None:
+    name, province, family = SITES[key]
+    connection.execute(
+        text(
+            "INSERT INTO sites (key, name, province, family, domains, former_domains, adhoc, "
+            "first_seen_at, updated_at) VALUES (:key, :name, :province, :family, '[]', '[]', "
+            "false, :now, :now)"
+        ),
+        {"key": key, "name": name, "province": province, "family": family, "now": now},
+    )
 
 
 VOWELS = ("a", "à", "á", "ạ", "ả", "ã", "ê", "ế", "ô", "ơ", "ư", "ương", "iêu", "oai")

@@ -7,8 +7,8 @@ The column's storage becomes MAIN, and ``CLUSTER`` rewrites the stored articles 
 rule holds for them too (the setting alone only applies to rows written afterwards). The
 rewrite copies rows without recomputing their vectors, lays them out in id order (the order
 searches walk them in) and rebuilds the table's indexes; ``VACUUM (ANALYZE)`` then marks the
-pages visible again. The rewrite holds an exclusive lock on ``articles`` (4 min 42 s at a
-million articles on a 2-core machine), so run it between crawls. Vectors too large for a
+pages visible again. The rewrite holds an exclusive lock on ``articles`` (about 5 minutes
+for a million articles on a 2-core machine), so run it between crawls. Vectors too large for a
 row (more than about 8 kB) still go out of line.
 
 SQLite: nothing changes.
