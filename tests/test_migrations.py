@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,8 +15,12 @@ from dvcrawl.corpus import Corpus
 from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
 from dvcrawl.storage.models import Base
 from dvcrawl.storage.search_ddl import (
+    FTS_TABLE,
     PG_FOLDED_COLUMN,
     PG_STATISTICS_TARGET,
+    SQLITE_FTS_AUTOMERGE,
+    SQLITE_FTS_DEFAULT_AUTOMERGE,
+    facet_tokens,
     folded_document,
     is_model_object,
 )
@@ -197,6 +202,59 @@ def test_postgres_search_vectors_move_into_their_rows(postgres_url: str) -> None
     assert _vector_storage(engine) == "x"
     assert _vector_statistics(engine) == -1
     assert not _has_index(engine, "ix_articles_id_range")
+
+
+def test_sqlite_full_text_index_merges_sixteen_segments_at_a_time(tmp_path: Path) -> None:
+    """Revision 0007 sets the FTS5 index's automerge; a downgrade restores FTS5's default,
+    and the articles stored under either setting are found."""
+    url = f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+    engine = get_engine(url)
+    upgrade(engine, "0006")
+    assert _fts_automerge(engine) is None  # FTS5's built-in default
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        _insert_site(connection, "danvan", now)
+        _insert_article(connection, 1, now)
+    upgrade(engine)
+    with engine.begin() as connection:
+        _insert_article(connection, 2, now)
+    assert _fts_automerge(engine) == SQLITE_FTS_AUTOMERGE
+    with Corpus(url) as corpus:
+        assert len(corpus.search("dan van kheo")) == 2
+    command.downgrade(alembic_config(engine), "0006")
+    assert _fts_automerge(engine) == SQLITE_FTS_DEFAULT_AUTOMERGE
+    with engine.connect() as connection:
+        found = connection.execute(
+            text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH '\"dan van kheo\"'")
+        ).scalar()
+    assert found == 2
+
+
+def _insert_article(connection: Connection, number: int, now: datetime) -> None:
+    body = "Dân vận khéo ở cơ sở"
+    connection.execute(
+        text(
+            "INSERT INTO articles (site_key, url, canonical_url, title, body, tags, image_urls, "
+            "family, parser_revision, fetched_at, stored_at, search_folded, search_facets) "
+            "VALUES ('danvan', :url, :url, 'Hội nghị', :body, '[]', '[]', 'danvan', 'danvan@1', "
+            ":now, :now, :folded, :facets)"
+        ),
+        {
+            "url": f"https://x.vn/{number}",
+            "now": now,
+            "body": body,
+            "folded": folded_document("Hội nghị", None, body),
+            "facets": facet_tokens("danvan", None, None, ()),
+        },
+    )
+
+
+def _fts_automerge(engine: Engine) -> int | None:
+    with engine.connect() as connection:
+        value = connection.execute(
+            text(f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'automerge'")
+        ).scalar()
+        return None if value is None else int(value)
 
 
 # The sites the corpora below belong to, as every revision stores them.
