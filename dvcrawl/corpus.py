@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from dvcrawl.search.engine import RANK_WINDOW, Filters, Hit, apply_filters, search_hits
 from dvcrawl.search.query import parse_query
-from dvcrawl.storage.db import DEFAULT_DATABASE_URL, prepare, session_factory
+from dvcrawl.storage.db import DEFAULT_DATABASE_URL, close_readers, prepare, session_factory
 from dvcrawl.storage.models import ArticleRecord
 
 if TYPE_CHECKING:
@@ -129,6 +129,7 @@ class Corpus:
     def close(self) -> None:
         """Release connections; the engine stays usable by others on the same URL."""
         self.engine.pool.dispose()
+        close_readers(self.engine)
 
     def search(
         self,

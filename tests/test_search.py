@@ -4,18 +4,21 @@ ranking, snippets, and hostile queries."""
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.items import Article
 from dvcrawl.search import engine
 from dvcrawl.search.query import QuerySyntaxError, parse_query
 from dvcrawl.sites import get_site
-from dvcrawl.storage.db import prepare, session_factory
+from dvcrawl.storage.db import prepare, reader_engine, session_factory
 from dvcrawl.storage.models import ArticleRecord
 from dvcrawl.storage.repository import ArchiveRepository
 from dvcrawl.text import Author, Byline
@@ -272,25 +275,32 @@ def test_snippets_of_long_articles_stay_short_and_marked() -> None:
     assert "[" not in unmatched
 
 
-def add_numbered(database_url: str, bodies: list[str]) -> None:
-    """Store one article per body, in order: the last is the newest stored."""
+def add_numbered(database_url: str, bodies: list[str], sites: tuple[str, ...] = ()) -> None:
+    """Store one article per body, in order: the last is the newest stored. Article n is on
+    ``sites[n % len(sites)]``, by default all on danvan."""
     sessions = session_factory(prepare(database_url))
     with sessions.begin() as session:
-        repository = ArchiveRepository(session)
-        repository.save_site(get_site("danvan"))
-        for number, body in enumerate(bodies):
-            repository.add_article(
-                Article(
-                    url=f"https://example.vn/n{number}",
-                    site_key="danvan",
-                    title=f"Bài số {number}",
-                    body=[body],
-                    fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
-                    family="test",
-                    parser_revision="test@1",
-                ),
-                None,
-            )
+        add_numbered_in(session, bodies, sites)
+
+
+def add_numbered_in(session: Session, bodies: list[str], sites: tuple[str, ...] = ()) -> None:
+    sites = sites or ("danvan",)
+    repository = ArchiveRepository(session)
+    for site in sites:
+        repository.save_site(get_site(site))
+    for number, body in enumerate(bodies):
+        repository.add_article(
+            Article(
+                url=f"https://example.vn/n{number}",
+                site_key=sites[number % len(sites)],
+                title=f"Bài số {number}",
+                body=[body],
+                fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+                family="test",
+                parser_revision="test@1",
+            ),
+            None,
+        )
 
 
 def test_ranking_window_takes_the_best_of_the_newest_matches(database_url: str) -> None:
@@ -350,6 +360,90 @@ def test_windowed_ranking_scores_as_the_engine_ranks_everything(
             assert [hit.url for hit in windowed] == [hit.url for hit in everything], query
             for in_window, ranked_by_engine in zip(windowed, everything, strict=True):
                 assert in_window.rank == pytest.approx(ranked_by_engine.rank, rel=1e-9), query
+
+
+def test_a_rare_words_window_fills_with_matches_that_pass_the_filter(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One article in three is on binh-phuoc. Checked on the rows of the rare word's matches,
+    # the window of three must take more batches of matches than the first, sized by the
+    # share passing, and hold the three newest on binh-phuoc.
+    monkeypatch.setattr(engine, "JOIN_LIMIT", 10**9)
+    add_numbered(database_url, ["hòa giải ở thôn"] * 30, ("binh-phuoc", "danvan", "danvan"))
+    with Corpus(database_url) as corpus:
+        newest = found(corpus, "hoa", sites=("binh-phuoc",), rank_window=3)
+        assert newest == {"n21", "n24", "n27"}
+        assert found(corpus, "hoa", sites=("binh-phuoc",), rank_window=0, limit=50) == {
+            f"n{number}" for number in range(0, 30, 3)
+        }
+
+
+@pytest.mark.parametrize("native_limit", [-1, engine.NATIVE_RANK_LIMIT], ids=["python", "native"])
+@pytest.mark.parametrize("join_limit", [-1, 10**9], ids=["facets", "rows"])
+def test_rows_read_side_by_side_give_what_one_connection_reads(
+    tmp_path: Path, native_limit: int, join_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite reads the window's rows (their text to score, or their filter columns) a batch
+    # at a time, the rest on several connections at once when the first batch was slow.
+    # With one id per batch even this small corpus is split: taken as slow, the rows are
+    # read side by side, taken as fast, on one connection, and every hit and score must be
+    # what one connection gives.
+    url = f"sqlite:///{tmp_path / 'side-by-side.sqlite3'}"
+    monkeypatch.setattr(engine, "NATIVE_RANK_LIMIT", native_limit)
+    monkeypatch.setattr(engine, "JOIN_LIMIT", join_limit)
+    filler = "cán bộ cơ sở"
+    bodies = [
+        "hòa giải " * (1 + number % 4) + " ".join([filler] * (number % 7)) for number in range(40)
+    ]
+    add_numbered(url, bodies, ("binh-phuoc", "danvan"))
+    searches: list[dict[str, object]] = [
+        {"query": "hoa giai"},
+        {"query": '"hoa giai"', "sites": ("danvan",)},
+        {"query": "hoa", "sites": ("binh-phuoc",), "rank_window": 5},
+    ]
+
+    def search_all(corpus: Corpus, cold_row_seconds: float) -> tuple[list[list[engine.Hit]], int]:
+        monkeypatch.setattr(engine, "COLD_ROW_SECONDS", cold_row_seconds)
+        checkouts: list[object] = []
+        readers = reader_engine(corpus.engine)
+        assert readers is not None
+        listener = lambda *_: checkouts.append(None)  # noqa: E731
+        event.listen(readers, "checkout", listener)
+        try:
+            hits = [corpus.search(limit=50, **search) for search in searches]  # type: ignore[arg-type]
+        finally:
+            event.remove(readers, "checkout", listener)
+        return hits, len(checkouts)
+
+    with Corpus(url) as corpus:
+        one, _ = search_all(corpus, engine.COLD_ROW_SECONDS)
+        monkeypatch.setattr(engine, "IDS_PER_READER", 1)
+        several, readers_used = search_all(corpus, -1.0)
+        batched, no_readers = search_all(corpus, math.inf)
+    assert readers_used, "no rows were read side by side"
+    assert no_readers == 0
+    for alone, side_by_side, in_batches in zip(one, several, batched, strict=True):
+        assert alone
+        expected = [(hit.url, hit.rank) for hit in alone]
+        assert [(hit.url, hit.rank) for hit in side_by_side] == expected
+        assert [(hit.url, hit.rank) for hit in in_batches] == expected
+
+
+def test_a_search_sees_the_sessions_own_uncommitted_articles(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Other connections cannot see what the session has not committed: its rows are read
+    # on its own connection.
+    monkeypatch.setattr(engine, "IDS_PER_READER", 1)
+    monkeypatch.setattr(engine, "JOIN_LIMIT", 10**9)
+    monkeypatch.setattr(engine, "NATIVE_RANK_LIMIT", -1)
+    sessions = session_factory(prepare(database_url))
+    with sessions() as session:
+        add_numbered_in(session, ["hòa giải ở thôn"] * 12)
+        for filters in (engine.Filters(), engine.Filters(sites=("danvan",))):
+            hits = engine.search_hits(session, parse_query("hoa giai"), filters, limit=50)
+            assert len(hits) == 12, filters
+        session.rollback()
 
 
 @pytest.mark.parametrize(

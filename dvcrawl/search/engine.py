@@ -6,8 +6,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from dvcrawl.search import ranking
 from dvcrawl.search.query import Query, Term
+from dvcrawl.storage.db import SQLITE_READERS, reader_engine
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, SiteRecord
 from dvcrawl.storage.search_ddl import (
     AUTHOR,
@@ -58,6 +61,11 @@ NATIVE_RANK_LIMIT = 50_000
 # SQLite: when a query's rarest term is held by at most this many articles, filters are
 # checked on the matches' rows rather than asked of the facet tokens.
 JOIN_LIMIT = 20_000
+# SQLite: a window's rows are read this many at a time, and, when the first of them took
+# longer than this each (they were on disk), by several connections at once (see
+# ``_read_rows``). From memory a row takes about 15 us, from disk 125 us.
+IDS_PER_READER = 64
+COLD_ROW_SECONDS = 50e-6
 # Postgres: articles tested one by one, newest first, before choosing how to find the rest
 # of the window when ANALYZE has not yet counted the words.
 WALK_PROBE = 1000
@@ -221,37 +229,128 @@ def _sqlite_window(
     articles, total_tokens = _fts5_totals(session)
     highest = session.scalar(select(func.max(ArticleRecord.id))) or 0
     holding = [_sqlite_holding(session, phrase, articles, highest) for phrase in phrases]
+    native = max(holding) <= NATIVE_RANK_LIMIT and not any(" " in phrase for phrase in phrases)
     if filters != Filters() and min(holding) <= JOIN_LIMIT:
         # The words are rare: checking their few matches' rows costs less than making FTS5
         # advance through every facet token of, say, "since 2015" at each match.
-        matches = apply_filters(
-            _sqlite_matches(_text_match(query)).join(
-                ArticleRecord.__table__, ArticleRecord.id == _FTS_ROWID
-            ),
-            filters,
-        )
+        window_ids = _passing_newest(session, _text_match(query), filters, window)
+        if window_ids and native:
+            # bm25() of every match from the window's oldest on, from the index alone.
+            in_window = set(window_ids)
+            oldest = window_ids[-1]
+            ranked = _sqlite_matches(_text_match(query)).where(oldest <= _FTS_ROWID)
+            return sorted(
+                (
+                    (row.id, row.rank)
+                    for row in session.execute(ranked.add_columns(_SQLITE_RANK))
+                    if row.id in in_window
+                ),
+                key=_best_first,
+            )
     else:
         match = _sqlite_match(session, query, filters)
         if match is None:
             return []
-        matches = _sqlite_matches(match)
-    newest = matches.order_by(_FTS_ROWID.desc()).limit(window)
-    if max(holding) <= NATIVE_RANK_LIMIT and not any(" " in phrase for phrase in phrases):
-        ranked = newest.add_columns(_SQLITE_RANK)
-        return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
+        newest = _sqlite_matches(match).order_by(_FTS_ROWID.desc()).limit(window)
+        if native:
+            ranked = newest.add_columns(_SQLITE_RANK)
+            return sorted(((row.id, row.rank) for row in session.execute(ranked)), key=_best_first)
+        window_ids = list(session.scalars(newest))
+    if not window_ids:
+        return []
     scoring = _Scoring(
         [ranking.phrase_pattern(phrase) for phrase in phrases],
         [ranking.inverse_document_frequency(articles, count) for count in holding],
         total_tokens / articles if articles else 0.0,
     )
-    window_ids = newest.subquery()
     sizes = table(FTS_DOCSIZE_TABLE, column("id"), column("sz"))
-    rows = session.execute(
-        select(window_ids.c.id, ArticleRecord.search_folded, sizes.c.sz)
-        .join(ArticleRecord.__table__, ArticleRecord.id == window_ids.c.id)
-        .outerjoin(sizes, sizes.c.id == window_ids.c.id)
+    texts = select(ArticleRecord.id, ArticleRecord.search_folded, sizes.c.sz).outerjoin(
+        sizes, sizes.c.id == ArticleRecord.id
     )
+    rows = _read_rows(session, texts, window_ids)
     return sorted((scoring.score(*row) for row in rows), key=_best_first)
+
+
+def _passing_newest(session: Session, match: str, filters: Filters, window: int) -> list[int]:
+    """The ids of the newest ``window`` articles matching the FTS5 expression ``match`` that
+    pass ``filters``, newest first: matches are taken from the index a batch at a time,
+    their rows checked (``_read_rows``), until the window is full."""
+    passing: list[int] = []
+    upper: int | None = None
+    batch = window
+    checked = 0
+    while len(passing) < window:
+        newest = _sqlite_matches(match).order_by(_FTS_ROWID.desc()).limit(batch)
+        if upper is not None:
+            newest = newest.where(upper > _FTS_ROWID)
+        candidates = list(session.scalars(newest))
+        if not candidates:
+            break
+        checked += len(candidates)
+        rows = _read_rows(session, select(ArticleRecord.id), candidates, filters)
+        passed = {row.id for row in rows}
+        passing += [article_id for article_id in candidates if article_id in passed]
+        if len(candidates) < batch:
+            break
+        upper = candidates[-1]
+        missing = window - len(passing)
+        # The next batch is sized by the share passing so far, to fill the window at once.
+        share = len(passing) / checked
+        batch = min(8 * window, math.ceil(1.25 * missing / share)) if share else 8 * window
+    return passing[:window]
+
+
+_READERS: ThreadPoolExecutor | None = None
+
+
+def _read_rows(
+    session: Session, statement: Select[Any], ids: list[int], filters: Filters = Filters()
+) -> list[Any]:
+    """The rows ``statement`` (over ``articles``) gives for the articles ``ids`` that pass
+    ``filters``.
+
+    The first ``IDS_PER_READER`` are read on the session's connection. On a SQLite file,
+    when they took longer than ``COLD_ROW_SECONDS`` each, they came from disk, not memory,
+    and the rest are read by several reader connections side by side (see
+    ``reader_engine``): a row on disk costs a few page reads one after the other, and the
+    disk serves several at once. Rows in memory are read faster on one connection, since
+    two cores are no faster at decoding them than one. Never while the session holds
+    uncommitted changes, which only its own connection sees.
+    """
+
+    def for_ids(part: list[int]) -> Select[Any]:
+        return apply_filters(statement.where(ArticleRecord.id.in_(part)), filters)
+
+    started = perf_counter()
+    rows = list(session.execute(for_ids(ids[:IDS_PER_READER])))
+    seconds = perf_counter() - started
+    rest = ids[IDS_PER_READER:]
+    parts = min(SQLITE_READERS, len(rest) // IDS_PER_READER)
+    readers = reader_engine(session.get_bind().engine) if parts > 1 else None
+    if (
+        readers is None
+        or seconds <= COLD_ROW_SECONDS * min(len(ids), IDS_PER_READER)
+        or _has_uncommitted_changes(session)
+    ):
+        return rows + list(session.execute(for_ids(rest))) if rest else rows
+    global _READERS
+    if _READERS is None:
+        _READERS = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="dvcrawl-reader")
+    size = math.ceil(len(rest) / parts)
+
+    def read(part: list[int]) -> list[Any]:
+        with readers.connect() as connection:
+            return list(connection.execute(for_ids(part)))
+
+    chunks = [rest[start : start + size] for start in range(0, len(rest), size)]
+    return rows + [row for part in _READERS.map(read, chunks) for row in part]
+
+
+def _has_uncommitted_changes(session: Session) -> bool:
+    """Whether SQLite has a write transaction open on the session's connection (Python's
+    sqlite3 opens one at the first change)."""
+    dbapi_connection = session.connection().connection.dbapi_connection
+    return bool(getattr(dbapi_connection, "in_transaction", True))
 
 
 @dataclass(frozen=True, slots=True)

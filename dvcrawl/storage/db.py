@@ -24,6 +24,8 @@ DEFAULT_DATABASE_URL = "sqlite:///dvcrawl.sqlite3"
 # let them go. Searches in a long-lived process (the Python API, datasette) keep the index
 # and rows they have read.
 SQLITE_CACHE_KIB = 1024 * 1024
+# SQLite: connections that read rows for a search side by side (see ``reader_engine``).
+SQLITE_READERS = 8
 
 
 class DatabaseError(RuntimeError):
@@ -59,6 +61,45 @@ def get_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except (ImportError, ArgumentError) as exc:
         raise DatabaseError(f"cannot use database {url}: {exc}") from exc
+
+
+def reader_engine(engine: Engine) -> Engine | None:
+    """For a SQLite file, an engine of ``SQLITE_READERS`` read-only connections to it, so
+    that a search can read scattered rows side by side: a row not in memory costs a few
+    page reads, one after the other, and a disk serves several reads at once (2,000 random
+    page reads took 172 ms one at a time and 47 ms eight at a time on the benchmark
+    machine). None for Postgres and for in-memory databases, which other connections cannot
+    see. Each keeps SQLite's default page cache: the operating system's holds the file.
+    """
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:") or url.query.get("mode") == "memory":
+        return None
+    key = url.render_as_string(hide_password=False)
+    if key not in _READER_ENGINES:
+        readers = create_engine(
+            key, connect_args={"timeout": 30}, pool_size=SQLITE_READERS, max_overflow=0
+        )
+        event.listen(readers, "connect", _read_only)
+        _READER_ENGINES[key] = readers
+    return _READER_ENGINES[key]
+
+
+_READER_ENGINES: dict[str, Engine] = {}
+
+
+def close_readers(engine: Engine) -> None:
+    """Close the connections ``reader_engine`` opened on ``engine``'s database, if any."""
+    readers = _READER_ENGINES.get(engine.url.render_as_string(hide_password=False))
+    if readers is not None:
+        readers.dispose()
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
