@@ -477,28 +477,14 @@ def test_the_window_holds_the_newest_matches_wherever_they_lie(
     monkeypatch.setattr(engine, "WALK_PROBE", walk_probe)
     monkeypatch.setattr(engine, "WALK_ROW_COST", walk_row_cost)
     sessions = session_factory(prepare(database_url))
-    matching: list[tuple[int, str]] = []
+    sites = ("binh-phuoc", "danvan")
+    bodies = [
+        "dân vận khéo ở cơ sở" if number % 11 == 0 or 200 < number < 204 else "cơ sở"
+        for number in range(240)
+    ]
     with sessions.begin() as session:
-        repository = ArchiveRepository(session)
-        for site in ("danvan", "binh-phuoc"):
-            repository.save_site(get_site(site))
-        for number in range(240):
-            site = "danvan" if number % 2 else "binh-phuoc"
-            body = "dân vận khéo ở cơ sở" if number % 11 == 0 or 200 < number < 204 else "cơ sở"
-            repository.add_article(
-                Article(
-                    url=f"https://example.vn/s{number}",
-                    site_key=site,
-                    title=f"Bài {number}",
-                    body=[body],
-                    fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
-                    family="test",
-                    parser_revision="test@1",
-                ),
-                None,
-            )
-            if "khéo" in body:
-                matching.append((number, site))
+        add_numbered_in(session, bodies, sites)
+    matching = [(number, sites[number % 2]) for number, body in enumerate(bodies) if "khéo" in body]
     if analyzed and database_url.startswith("postgres"):
         with sessions.begin() as session:
             session.execute(text("ANALYZE"))
@@ -506,7 +492,7 @@ def test_the_window_holds_the_newest_matches_wherever_they_lie(
         # ANALYZE counted the rarest word, "kheo", in every matching article
         assert share == pytest.approx(len(matching) / 240, abs=0.01)
     with Corpus(database_url) as corpus:
-        for window, sites in ((1, ()), (5, ()), (7, ("binh-phuoc",)), (40, ("danvan",))):
-            expected = [f"s{n}" for n, site in reversed(matching) if not sites or site in sites]
-            hits = corpus.search("dan van kheo", rank_window=window, limit=100, sites=sites)
+        for window, only in ((1, ()), (5, ()), (7, ("binh-phuoc",)), (40, ("danvan",))):
+            expected = [f"n{n}" for n, site in reversed(matching) if not only or site in only]
+            hits = corpus.search("dan van kheo", rank_window=window, limit=100, sites=only)
             assert {hit.url.rsplit("/", 1)[1] for hit in hits} == set(expected[:window])
