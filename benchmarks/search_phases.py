@@ -35,8 +35,11 @@ from window_reads import drop_page_cache
 
 from dvcrawl.corpus import Corpus
 from dvcrawl.search import engine
+from dvcrawl.storage.db import get_engine
 
 PHASES = ("counts", "rows", "score", "index", "hits")
+# Seconds before a query is cancelled, as storage_speed cancels its own.
+QUERY_TIMEOUT_S = 60
 # The engine's functions timed, and the phase each belongs to; ``window`` (the whole of
 # finding and ranking the window) is split into the others afterwards.
 TIMED = {
@@ -103,15 +106,18 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=8, help="timed queries per shape")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=500, help="storage_speed's --batch")
+    parser.add_argument("--normalize", action="store_true", help="storage_speed's --normalize")
     parser.add_argument("--drop-caches", action="store_true", help="before each query")
     args = parser.parse_args()
-    args.normalize = False
     wanted = {name.strip() for name in args.shapes.split(",") if name.strip()}
     # storage_speed, run as a script, pickled its word counts as __main__.Frequencies.
     sys.modules["__main__"].Frequencies = storage_speed.Frequencies  # type: ignore[attr-defined]
     timers = Timers()
     dropped = True
-    with storage_speed.generated(args.size, args) as corpus_file, Corpus(args.url) as corpus:
+    if not args.url.startswith("postgres"):
+        storage_speed.interrupt_late_queries(get_engine(args.url))
+    searched = storage_speed.search_url(args.url, QUERY_TIMEOUT_S)
+    with storage_speed.generated(args.size, args) as corpus_file, Corpus(searched) as corpus:
         shapes = storage_speed.shapes(
             storage_speed.build_model(args.seed), corpus_file.frequencies, args.queries, args.seed
         )
@@ -131,7 +137,7 @@ def main() -> int:
                 timers.reset()
                 with timed_engine(timers):
                     started = time.perf_counter()
-                    search.run(corpus, 60)
+                    search.run(corpus, QUERY_TIMEOUT_S)
                     total = time.perf_counter() - started
                 totals.append(total * 1000)
                 parts.append(phases_of(total, timers.seconds))
