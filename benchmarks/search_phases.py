@@ -33,12 +33,10 @@ from typing import Any
 import storage_speed
 from window_reads import drop_page_cache
 
-from dvcrawl.corpus import Corpus
 from dvcrawl.search import engine
-from dvcrawl.storage.db import get_engine
 
 PHASES = ("counts", "rows", "score", "index", "hits")
-# Seconds before a query is cancelled, as storage_speed cancels its own.
+# Seconds before a query is cancelled (see storage_speed.searching).
 QUERY_TIMEOUT_S = 60
 # The engine's functions timed, and the phase each belongs to; ``window`` (the whole of
 # finding and ranking the window) is split into the others afterwards.
@@ -114,10 +112,11 @@ def main() -> int:
     sys.modules["__main__"].Frequencies = storage_speed.Frequencies  # type: ignore[attr-defined]
     timers = Timers()
     dropped = True
-    if not args.url.startswith("postgres"):
-        storage_speed.interrupt_late_queries(get_engine(args.url))
-    searched = storage_speed.search_url(args.url, QUERY_TIMEOUT_S)
-    with storage_speed.generated(args.size, args) as corpus_file, Corpus(searched) as corpus:
+    with (
+        storage_speed.generated(args.size, args) as corpus_file,
+        storage_speed.searching(args.url, QUERY_TIMEOUT_S) as corpus,
+        timed_engine(timers),
+    ):
         shapes = storage_speed.shapes(
             storage_speed.build_model(args.seed), corpus_file.frequencies, args.queries, args.seed
         )
@@ -135,10 +134,9 @@ def main() -> int:
                 if args.drop_caches:
                     dropped = drop_page_cache() and dropped
                 timers.reset()
-                with timed_engine(timers):
-                    started = time.perf_counter()
-                    search.run(corpus, QUERY_TIMEOUT_S)
-                    total = time.perf_counter() - started
+                started = time.perf_counter()
+                search.run(corpus, QUERY_TIMEOUT_S)
+                total = time.perf_counter() - started
                 totals.append(total * 1000)
                 parts.append(phases_of(total, timers.seconds))
             medians = [statistics.median(part[phase] for part in parts) for phase in PHASES]

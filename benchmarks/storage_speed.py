@@ -421,6 +421,14 @@ def search_url(url: str, timeout_s: float) -> str:
     return f"{url}?options=-c%20statement_timeout%3D{int(timeout_s * 1000)}"
 
 
+def searching(url: str, timeout_s: float) -> Corpus:
+    """The corpus at ``url`` for timed searches, each cancelled after ``timeout_s``: by
+    Postgres' statement timeout, or on SQLite by ``interrupt_late_queries``."""
+    if get_engine(url).dialect.name == "sqlite":
+        interrupt_late_queries(get_engine(url))
+    return Corpus(search_url(url, timeout_s))
+
+
 def interrupt_late_queries(engine: Engine) -> None:
     """SQLite has no statement timeout: a progress handler interrupts after DEADLINE."""
 
@@ -580,11 +588,9 @@ def run(engine_name: str, corpus: CorpusFile, args: argparse.Namespace) -> RunRe
         loaded = existing_load(url) if args.search_existing else load(url, corpus, args)
         size_bytes = database_bytes(url)
         log(f"{engine_name}, {loaded.stored:,} articles: searching")
-        if engine_name == "sqlite":
-            interrupt_late_queries(get_engine(url))
         model = build_model(args.seed)
         results: list[ShapeResult] = []
-        with Corpus(search_url(url, args.query_timeout)) as searcher:
+        with searching(url, args.query_timeout) as searcher:
             for shape in shapes(model, corpus.frequencies, args.queries, args.seed):
                 results.append(measure(searcher, shape, args))
                 log(f"  {shape.name}: p95 {results[-1].p95:,.1f} ms")
