@@ -519,6 +519,9 @@ def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
     result = Load()
     step = max(corpus.articles // 10, 1)
     next_report = step
+    # The rate of each step alone: the cumulative rate hides how far it falls as the
+    # corpus grows (the indexes' pages and FTS5's merges spread over a larger file).
+    reported = Load()
     started = time.perf_counter()
     for batch in corpus.batches():
         before = time.perf_counter()
@@ -530,10 +533,15 @@ def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
         result.skipped += len(ids) - added
         if result.stored + result.skipped >= next_report:
             next_report += step
+            step_rate = Load(
+                stored=result.stored - reported.stored, insert_s=result.insert_s - reported.insert_s
+            ).rate
             log(
-                f"  {result.stored + result.skipped:>9,} articles: {result.rate:,.0f}/s insert, "
+                f"  {result.stored + result.skipped:>9,} articles: {result.rate:,.0f}/s insert "
+                f"({step_rate:,.0f}/s for the last step), "
                 f"{time.perf_counter() - started:,.0f} s"
             )
+            reported = Load(stored=result.stored, insert_s=result.insert_s)
         if result.insert_s > args.insert_limit * 60:
             break
     result.read_s = time.perf_counter() - started - result.insert_s
