@@ -9,11 +9,18 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from dvcrawl.corpus import Corpus
-from dvcrawl.storage.db import alembic_config, get_engine, head_revision, upgrade
+from dvcrawl.storage.db import (
+    alembic_config,
+    get_engine,
+    head_revision,
+    session_factory,
+    upgrade,
+)
 from dvcrawl.storage.models import Base
+from dvcrawl.storage.repository import ArchiveRepository
 from dvcrawl.storage.search_ddl import (
     FTS_TABLE,
     PG_FOLDED_COLUMN,
@@ -228,6 +235,49 @@ def test_sqlite_full_text_index_merges_sixteen_segments_at_a_time(tmp_path: Path
             text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH '\"dan van kheo\"'")
         ).scalar()
     assert found == 2
+
+
+def test_canonical_urls_are_indexed_only_where_they_differ(database_url: str) -> None:
+    """Revision 0008 replaces the full index on canonical URLs by a partial one; articles
+    stored before it are found by either URL after the upgrade, and after a downgrade."""
+    engine = get_engine(database_url)
+    upgrade(engine, "0007")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        _insert_site(connection, "danvan", now)
+        for number in (1, 2):
+            _insert_article(connection, number, now)
+        connection.execute(
+            text("UPDATE articles SET canonical_url = :canonical WHERE url = :url"),
+            {"canonical": "https://x.vn/bai-2.html", "url": "https://x.vn/2"},
+        )
+
+    def found(url: str) -> list[int]:
+        with session_factory(engine)() as session:
+            repository = ArchiveRepository(session)
+            return [
+                article_id
+                for article_id in [repository.archived_article_id("danvan", url)]
+                if article_id is not None and repository.is_known("danvan", url, None)
+            ]
+
+    assert _article_indexes(engine) >= {"ix_articles_canonical_url"}
+    upgrade(engine)
+    indexes = _article_indexes(engine)
+    assert "ix_articles_canonical_url" not in indexes
+    assert "ix_articles_canonical_url_elsewhere" in indexes
+    assert found("https://x.vn/1") == [1]
+    assert found("https://x.vn/2") == found("https://x.vn/bai-2.html") == [2]
+    assert found("https://x.vn/3") == []
+    command.downgrade(alembic_config(engine), "0007")
+    indexes = _article_indexes(engine)
+    assert "ix_articles_canonical_url" in indexes
+    assert "ix_articles_canonical_url_elsewhere" not in indexes
+    assert found("https://x.vn/bai-2.html") == [2]
+
+
+def _article_indexes(engine: Engine) -> set[str]:
+    return {str(index["name"]) for index in inspect(engine).get_indexes("articles")}
 
 
 def _insert_article(connection: Connection, number: int, now: datetime) -> None:

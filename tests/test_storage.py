@@ -6,14 +6,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from dvcrawl.items import Article, Attachment, Caption
 from dvcrawl.sites import get_site
 from dvcrawl.storage.db import DatabaseError, get_engine, prepare, session_factory
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord, CaptionRecord
-from dvcrawl.storage.repository import ArchiveRepository
+from dvcrawl.storage.repository import ArchiveRepository, canonical_at, fetched_or_canonical_at
 from dvcrawl.text import Author, Byline
 
 VN = timezone(timedelta(hours=7))
@@ -229,3 +229,68 @@ def test_saving_a_site_twice_updates_it(sessions) -> None:  # type: ignore[no-un
         assert record.name == "Tỉnh ủy Đồng Nai (cũ)"
         assert record.first_seen_at <= record.updated_at
         assert session.scalar(select(func.count()).select_from(SiteRecord)) == 1
+
+
+MOVED = "https://tinhuybinhphuoc.vn/news/dan-van/hoi-nghi-1049.html"
+FETCHED_ELSEWHERE = "https://tinhuybinhphuoc.vn/index.php?nv=news&id=1049"
+
+
+def test_an_article_is_found_by_its_canonical_url_and_by_the_url_fetched(sessions) -> None:  # type: ignore[no-untyped-def]
+    """One article fetched at a URL other than its canonical one (indexed by canonical URL),
+    one canonical where it was fetched (found through the URL index alone)."""
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        moved = repository.add_article(make_article(url=FETCHED_ELSEWHERE), None)
+        own = repository.add_article(
+            make_article(
+                url="https://x.vn/2",
+                canonical_url="https://x.vn/2",
+                site_article_id="2",
+                content_hash="b" * 64,
+            ),
+            None,
+        )
+    with sessions() as session:
+        repository = ArchiveRepository(session)
+        for url, article_id in (
+            (MOVED, moved),
+            (FETCHED_ELSEWHERE, moved),
+            ("https://x.vn/2", own),
+        ):
+            assert repository.is_known("binh-phuoc", url, None)
+            assert repository.archived_article_id("binh-phuoc", url) == article_id
+            history = repository.history(url)
+            assert history is not None
+            assert history.article.id == article_id
+        assert not repository.is_known("binh-phuoc", "https://x.vn/3", None)
+        assert repository.archived_article_id("binh-phuoc", "https://x.vn/3") is None
+        repeat = make_article(url="https://x.vn/9", site_article_id="9", content_hash="c" * 64)
+        assert repository.find_duplicate(repeat) == ("url", moved)
+        at_own = replace(repeat, canonical_url="https://x.vn/2")
+        assert repository.find_duplicate(at_own) == ("url", own)
+        nowhere = replace(repeat, canonical_url="https://x.vn/3")
+        assert repository.find_duplicate(nowhere) is None
+
+
+def test_lookups_by_url_read_indexes_not_the_whole_table(sessions) -> None:  # type: ignore[no-untyped-def]
+    """The canonical-URL half of each lookup must repeat the partial index's condition,
+    or the planner would scan every article for it."""
+    lookups = {
+        "fetched or canonical": select(ArticleRecord.id).where(fetched_or_canonical_at(MOVED)),
+        "canonical": select(ArticleRecord.id).where(canonical_at(MOVED)),
+    }
+    with sessions() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+        for name, statement in lookups.items():
+            compiled = statement.compile(
+                dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+            )
+            explain = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
+            plan = " | ".join(
+                str(row[-1]) for row in session.execute(text(f"{explain} {compiled}"))
+            )
+            assert "ix_articles_canonical_url_elsewhere" in plan, (name, plan)
+            assert "Seq Scan" not in plan, (name, plan)
+            assert "SCAN articles" not in plan, (name, plan)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -92,13 +93,23 @@ class ArticleRecord(Base):
         UniqueConstraint("site_key", "site_article_id"),
         UniqueConstraint("site_key", "content_hash"),
         Index("ix_articles_site_key_published_at", "site_key", "published_at"),
+        # Nearly every article is canonical at the URL it was fetched from, which the unique
+        # URL index already finds; only the others are indexed by their canonical URL (see
+        # ``ArchiveRepository``'s lookups). A full index cost an insert one more random
+        # b-tree page write: about 6 % of the insert rate at 200,000 articles.
+        Index(
+            "ix_articles_canonical_url_elsewhere",
+            "canonical_url",
+            sqlite_where=text("canonical_url <> url"),
+            postgresql_where=text("canonical_url <> url"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     url: Mapped[str] = mapped_column(Text)
-    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    canonical_url: Mapped[str] = mapped_column(Text)
     site_article_id: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(Text)
     lead: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -104,7 +104,7 @@ class ArchiveRepository:
 
     def is_known(self, site_key: str, url: str, site_article_id: str | None) -> bool:
         """Whether a listing link needs no fetch: stored, or visited with a final outcome."""
-        article_match = or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url)
+        article_match = fetched_or_canonical_at(url)
         visit_match = PageVisitRecord.url == url
         if site_article_id is not None:
             article_match = or_(article_match, ArticleRecord.site_article_id == site_article_id)
@@ -117,10 +117,9 @@ class ArchiveRepository:
 
     def find_duplicate(self, article: Article) -> tuple[str, int] | None:
         """Which stored article this one repeats, and by what: url, article id or content."""
-        checks: list[tuple[str, Any]] = [
-            ("url", ArticleRecord.url == article.url),
-            ("url", ArticleRecord.canonical_url == article.canonical_url),
-        ]
+        checks: list[tuple[str, Any]] = [("url", ArticleRecord.url == article.url)]
+        if article.canonical_url:
+            checks.append(("url", canonical_at(article.canonical_url)))
         if article.site_article_id:
             checks.append(("article_id", ArticleRecord.site_article_id == article.site_article_id))
         if article.content_hash:
@@ -219,7 +218,7 @@ class ArchiveRepository:
             select(ArticleRecord.id)
             .where(
                 ArticleRecord.site_key == site_key,
-                or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url),
+                fetched_or_canonical_at(url),
             )
             .order_by(ArticleRecord.id)
             .limit(1)
@@ -381,7 +380,7 @@ class ArchiveRepository:
         """The stored article at ``url`` (its URL or canonical URL), its versions and events."""
         article = self.session.scalar(
             select(ArticleRecord)
-            .where(or_(ArticleRecord.url == url, ArticleRecord.canonical_url == url))
+            .where(fetched_or_canonical_at(url))
             .order_by(ArticleRecord.id)
             .limit(1)
         )
@@ -660,6 +659,30 @@ def _snapshots(children: dict[type[Any], list[dict[str, Any]]]) -> dict[str, Any
         name: [{field: row[field] for field in SNAPSHOT_FIELDS[name]} for row in children[model]]
         for name, model in CHILD_SNAPSHOTS.items()
     }
+
+
+def fetched_or_canonical_at(url: str) -> ColumnElement[bool]:
+    """Articles fetched from ``url`` or canonical at it. The unique index on ``url`` finds
+    the first; an article canonical elsewhere than where it was fetched is in the partial
+    index of canonical URLs, which SQLite's planner uses only for a condition that repeats
+    the index's own as it is written (``canonical_url <> url``: ``url <> canonical_url``
+    would scan the table)."""
+    return or_(ArticleRecord.url == url, _canonical_elsewhere(url))
+
+
+def canonical_at(url: str) -> ColumnElement[bool]:
+    """Articles whose canonical URL is ``url``: fetched there and canonical there, or
+    canonical there and fetched elsewhere (each half answered by its own index)."""
+    return or_(
+        and_(ArticleRecord.url == url, ArticleRecord.canonical_url == url),
+        _canonical_elsewhere(url),
+    )
+
+
+def _canonical_elsewhere(url: str) -> ColumnElement[bool]:
+    return and_(
+        ArticleRecord.canonical_url == url, ArticleRecord.canonical_url != ArticleRecord.url
+    )
 
 
 def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
