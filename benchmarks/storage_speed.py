@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gc
 import itertools
 import json
 import math
@@ -356,6 +357,7 @@ class RunResult:
     load: Load
     database_bytes: int
     shapes: list[ShapeResult]
+    collections: CollectorPauses = field(default_factory=lambda: CollectorPauses())
 
     @property
     def complete(self) -> bool:
@@ -553,6 +555,46 @@ def load(url: str, corpus: CorpusFile, args: argparse.Namespace) -> Load:
     return result
 
 
+class CollectorPauses:
+    """Python's full collections (generation 2) while searches were timed: how many, and
+    the longest in ms. A gc.callbacks hook."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.longest_ms = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.longest_ms = max(self.longest_ms, (time.perf_counter() - self._started) * 1000)
+
+
+@contextmanager
+def benchmark_data_frozen() -> Iterator[CollectorPauses]:
+    """While inside, what the benchmark itself holds (above all the corpus's word counts,
+    dicts of millions of entries) is out of the garbage collector's reach (gc.freeze), and
+    the full collections that still run are counted.
+
+    Left in reach, each full collection walked those dicts: about 80 ms at a million
+    articles, added to whichever search was running, though a program that searches does
+    not hold them. The searches' own objects are collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+    pauses = CollectorPauses()
+    gc.callbacks.append(pauses)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(pauses)
+        gc.unfreeze()
+
+
 def existing_load(url: str) -> Load:
     """What a database loaded by an earlier run holds; its insert was not timed."""
     with get_engine(url).connect() as connection:
@@ -597,12 +639,13 @@ def run(engine_name: str, corpus: CorpusFile, args: argparse.Namespace) -> RunRe
         size_bytes = database_bytes(url)
         log(f"{engine_name}, {loaded.stored:,} articles: searching")
         model = build_model(args.seed)
+        planned = shapes(model, corpus.frequencies, args.queries, args.seed)
         results: list[ShapeResult] = []
-        with searching(url, args.query_timeout) as searcher:
-            for shape in shapes(model, corpus.frequencies, args.queries, args.seed):
+        with searching(url, args.query_timeout) as searcher, benchmark_data_frozen() as pauses:
+            for shape in planned:
                 results.append(measure(searcher, shape, args))
                 log(f"  {shape.name}: p95 {results[-1].p95:,.1f} ms")
-    result = RunResult(engine_name, size, corpus.generate_s, loaded, size_bytes, results)
+    result = RunResult(engine_name, size, corpus.generate_s, loaded, size_bytes, results, pauses)
     print_run(result, args)
     return result
 
@@ -638,7 +681,9 @@ def print_run(result: RunResult, args: argparse.Namespace) -> None:
     print(
         f"search: {args.queries} queries per shape after 1 warm-up; *: cut short after "
         f"{args.shape_budget:.0f} s; t/o: timed out at {args.query_timeout:.0f} s (counted as "
-        "that long, so percentiles are lower bounds); again: each query run once more"
+        "that long, so percentiles are lower bounds); again: each query run once more; "
+        f"full garbage collections while timing: {result.collections.count}"
+        + (f", longest {result.collections.longest_ms:,.1f} ms" if result.collections.count else "")
     )
     print(
         f"  {'shape':<26} {'example':<44} {'n':>3}  {'t/o':>3} {'hits':>4} "
