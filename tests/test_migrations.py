@@ -28,6 +28,7 @@ from dvcrawl.storage.search_ddl import (
     SQLITE_FTS_AUTOMERGE,
     SQLITE_FTS_DEFAULT_AUTOMERGE,
     facet_tokens,
+    filter_key,
     folded_document,
     is_model_object,
 )
@@ -280,7 +281,9 @@ def _article_indexes(engine: Engine) -> set[str]:
     return {str(index["name"]) for index in inspect(engine).get_indexes("articles")}
 
 
-def _insert_article(connection: Connection, number: int, now: datetime) -> None:
+def _insert_article(
+    connection: Connection, number: int, now: datetime, author: str | None = None
+) -> None:
     body = "Dân vận khéo ở cơ sở"
     connection.execute(
         text(
@@ -294,9 +297,17 @@ def _insert_article(connection: Connection, number: int, now: datetime) -> None:
             "now": now,
             "body": body,
             "folded": folded_document("Hội nghị", None, body),
-            "facets": facet_tokens("danvan", None, None, ()),
+            "facets": facet_tokens("danvan", None, None, [filter_key(author)]),
         },
     )
+    if author:
+        connection.execute(
+            text(
+                "INSERT INTO authors (article_id, position, name, name_key, anonymous) "
+                "SELECT id, 0, :name, :key, false FROM articles WHERE url = :url"
+            ),
+            {"name": author, "key": filter_key(author), "url": f"https://x.vn/{number}"},
+        )
 
 
 def _fts_automerge(engine: Engine) -> int | None:
@@ -365,3 +376,42 @@ def _has_index(engine: Engine, name: str) -> bool:
                 text("SELECT count(*) FROM pg_indexes WHERE indexname = :name"), {"name": name}
             ).scalar_one()
         )
+
+
+def test_an_authors_articles_are_indexed_by_name_and_article(database_url: str) -> None:
+    """Revision 0009 replaces the index on bylines' names by one on (name, article); an
+    author stored before it is found by the author filter after the upgrade, and the
+    bylines stay after a downgrade."""
+    engine = get_engine(database_url)
+    upgrade(engine, "0008")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        _insert_site(connection, "danvan", now)
+        for number, author in ((1, "Lê Dũng Toàn"), (2, "Trần Khoa"), (3, "Lê Dũng Toàn")):
+            _insert_article(connection, number, now, author)
+
+    def by_author(name: str) -> set[str]:
+        with Corpus(database_url) as corpus:
+            return {hit.url for hit in corpus.search("dan van", author=name)}
+
+    assert "ix_authors_name_key" in _author_indexes(engine)
+    upgrade(engine)
+    indexes = _author_indexes(engine)
+    assert "ix_authors_name_key_article_id" in indexes
+    assert "ix_authors_name_key" not in indexes
+    assert by_author("le dung toan") == {"https://x.vn/1", "https://x.vn/3"}
+    assert by_author("Trần Khoa") == {"https://x.vn/2"}
+    command.downgrade(alembic_config(engine), "0008")
+    indexes = _author_indexes(engine)
+    assert "ix_authors_name_key" in indexes
+    assert "ix_authors_name_key_article_id" not in indexes
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT count(*) FROM authors WHERE name_key = :key"),
+            {"key": filter_key("LÊ DŨNG TOÀN")},
+        ).scalar()
+    assert kept == 2
+
+
+def _author_indexes(engine: Engine) -> set[str]:
+    return {str(index["name"]) for index in inspect(engine).get_indexes("authors")}

@@ -19,7 +19,7 @@ from dvcrawl.search import engine
 from dvcrawl.search.query import QuerySyntaxError, parse_query
 from dvcrawl.sites import get_site
 from dvcrawl.storage.db import prepare, reader_engine, session_factory
-from dvcrawl.storage.models import ArticleRecord
+from dvcrawl.storage.models import ArticleRecord, AuthorRecord
 from dvcrawl.storage.repository import ArchiveRepository
 from dvcrawl.text import Author, Byline
 
@@ -496,3 +496,63 @@ def test_the_window_holds_the_newest_matches_wherever_they_lie(
             expected = [f"n{n}" for n, site in reversed(matching) if not only or site in only]
             hits = corpus.search("dan van kheo", rank_window=window, limit=100, sites=only)
             assert {hit.url.rsplit("/", 1)[1] for hit in hits} == set(expected[:window])
+
+
+def test_an_authors_newest_articles_are_read_off_the_authors_index(database_url: str) -> None:
+    """Walking an author's articles newest first must not read the bylines' rows (scattered
+    over the table) nor probe the articles: the index on (name, article) holds the ids."""
+    newest = (
+        engine.authors_articles("Lê Dũng Toàn")
+        .where(AuthorRecord.article_id < 1000)
+        .order_by(AuthorRecord.article_id.desc())
+        .limit(50)
+    )
+    with session_factory(prepare(database_url))() as session:
+        dialect = session.get_bind().dialect
+        compiled = newest.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        if dialect.name == "postgresql":
+            # Index-only scans are costed against the visibility map, which VACUUM fills.
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " | ".join(str(row[0]) for row in session.execute(text(f"EXPLAIN {compiled}")))
+            assert "Index Only Scan Backward using ix_authors_name_key_article_id" in plan, plan
+        else:
+            plan = " | ".join(
+                str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+            assert "COVERING INDEX ix_authors_name_key_article_id" in plan, plan
+        assert "articles" not in plan.replace("ix_authors_name_key_article_id", ""), plan
+
+
+@pytest.mark.parametrize("narrow", [1.0, 0.0], ids=["off-the-authors-index", "by-the-articles"])
+def test_an_authors_matches_are_the_newest_wherever_they_lie(
+    database_url: str, narrow: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One article in seven is signed by the author; the newest of them are in the window
+    # whether Postgres walks them off the authors' index (a filter few articles pass) or
+    # tests the author on the articles it walks.
+    monkeypatch.setattr(engine, "NARROW_FILTER", narrow)
+    sessions = session_factory(prepare(database_url))
+    with sessions.begin() as session:
+        repository = ArchiveRepository(session)
+        repository.save_site(get_site("danvan"))
+        for number in range(140):
+            author = "Lê Dũng Toàn" if number % 7 == 3 else "Trần Khoa"
+            repository.add_article(
+                Article(
+                    url=f"https://example.vn/n{number}",
+                    site_key="danvan",
+                    title=f"Bài số {number}",
+                    body=["dân vận khéo" if number % 2 else "cơ sở"],
+                    byline=Byline(raw=author, authors=(Author(author),)),
+                    fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+                    family="test",
+                    parser_revision="test@1",
+                ),
+                None,
+            )
+    signed = [f"n{n}" for n in reversed(range(140)) if n % 7 == 3 and n % 2]
+    with Corpus(database_url) as corpus:
+        for window in (1, 3, 100):
+            hits = corpus.search("dan van", author="le dung toan", rank_window=window, limit=50)
+            assert {hit.url.rsplit("/", 1)[1] for hit in hits} == set(signed[:window]), window

@@ -532,14 +532,19 @@ def _postgres_window(
         # Several words, a phrase or an exclusion match fewer articles than the rarest word
         # does, often far fewer ("45-NQ/TW"): a short first walk measures how many.
         probe = min(probe, WALK_PROBE)
-    passing = None
+    passing = by_author = None
     if filters != Filters() and _postgres_rows(session, filters) < NARROW_FILTER * highest:
-        # Few articles pass (a short date range): the planner would walk the primary key
-        # backwards and test the filter on every article it passes. Behind OFFSET 0 the
-        # filter's own index finds them, and they are sorted by id.
-        passing = apply_filters(select(ArticleRecord.id), filters).offset(0).subquery()
+        if filters.author and filters == Filters(author=filters.author):
+            by_author = authors_articles(filters.author)
+        else:
+            # Few articles pass (a short date range): the planner would walk the primary
+            # key backwards and test the filter on every article it passes. Behind OFFSET 0
+            # the filter's own index finds them, and they are sorted by id.
+            passing = apply_filters(select(ArticleRecord.id), filters).offset(0).subquery()
     while True:
-        if passing is None:
+        if by_author is not None:
+            candidates = by_author.where(AuthorRecord.article_id < upper)
+        elif passing is None:
             candidates = apply_filters(
                 select(ArticleRecord.id).where(ArticleRecord.id < upper), filters
             )
@@ -569,6 +574,18 @@ def _postgres_window(
     density = len(found) / (highest + 1 - upper)
     return found + _postgres_sliced(
         session, match, rank, filters, window - len(found), upper, density, frequency
+    )
+
+
+def authors_articles(author: str) -> Select[Any]:
+    """The ids (as ``id``) of the articles ``author`` signed. Walked newest first, they come
+    off the authors' index on (name, article) without a read of either table: every
+    byline's article exists. Joined to the articles, a prolific author's 9,600 bylines in a
+    million cost 43,000 page reads, most of such a search's time."""
+    return (
+        select(AuthorRecord.article_id.label("id"))
+        .where(AuthorRecord.name_key == filter_key(author))
+        .distinct()
     )
 
 
