@@ -116,6 +116,7 @@ def main() -> int:
         storage_speed.generated(args.size, args) as corpus_file,
         storage_speed.searching(args.url, QUERY_TIMEOUT_S) as corpus,
         timed_engine(timers),
+        storage_speed.benchmark_data_frozen() as pauses,
     ):
         shapes = storage_speed.shapes(
             storage_speed.build_model(args.seed), corpus_file.frequencies, args.queries, args.seed
@@ -123,29 +124,28 @@ def main() -> int:
         unknown = wanted - {shape.name for shape in shapes}
         if unknown:
             parser.error(f"no such shapes: {', '.join(sorted(unknown))}")
-        with storage_speed.benchmark_data_frozen() as pauses:
-            print(f"{args.url}: medians of {args.queries} queries per shape, ms")
-            print(f"  {'shape':<26} {'total':>7} {'max':>7} " + " ".join(f"{p:>7}" for p in PHASES))
-            for shape in shapes:
-                if wanted and shape.name not in wanted:
-                    continue
-                totals: list[float] = []
-                parts: list[dict[str, float]] = []
-                for search in shape.searches[1:]:
-                    if args.drop_caches:
-                        dropped = drop_page_cache() and dropped
-                    timers.reset()
-                    started = time.perf_counter()
-                    search.run(corpus, QUERY_TIMEOUT_S)
-                    total = time.perf_counter() - started
-                    totals.append(total * 1000)
-                    parts.append(phases_of(total, timers.seconds))
-                medians = [statistics.median(part[phase] for part in parts) for phase in PHASES]
-                print(
-                    f"  {shape.name:<26} {statistics.median(totals):7.1f} {max(totals):7.1f} "
-                    + " ".join(f"{value:7.1f}" for value in medians)
-                )
-                sys.stdout.flush()
+        print(f"{args.url}: medians of {args.queries} queries per shape, ms")
+        print(f"  {'shape':<26} {'total':>7} {'max':>7} " + " ".join(f"{p:>7}" for p in PHASES))
+        for shape in shapes:
+            if wanted and shape.name not in wanted:
+                continue
+            totals: list[float] = []
+            parts: list[dict[str, float]] = []
+            for search in shape.searches[1:]:
+                if args.drop_caches:
+                    dropped = drop_page_cache() and dropped
+                timers.reset()
+                started = time.perf_counter()
+                search.run(corpus, QUERY_TIMEOUT_S)
+                total = time.perf_counter() - started
+                totals.append(total * 1000)
+                parts.append(phases_of(total, timers.seconds))
+            medians = [statistics.median(part[phase] for part in parts) for phase in PHASES]
+            print(
+                f"  {shape.name:<26} {statistics.median(totals):7.1f} {max(totals):7.1f} "
+                + " ".join(f"{value:7.1f}" for value in medians)
+            )
+            sys.stdout.flush()
         print(f"full garbage collections while timing: {pauses.count}")
     if args.drop_caches:
         print("page cache dropped before each query" if dropped else "page cache NOT dropped")

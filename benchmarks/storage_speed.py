@@ -357,7 +357,7 @@ class RunResult:
     load: Load
     database_bytes: int
     shapes: list[ShapeResult]
-    collections: CollectorPauses = field(default_factory=lambda: CollectorPauses())
+    collections: CollectorPauses
 
     @property
     def complete(self) -> bool:
