@@ -27,6 +27,7 @@ from dvcrawl.storage.search_ddl import (
     PG_STATISTICS_TARGET,
     SQLITE_FTS_AUTOMERGE,
     SQLITE_FTS_DEFAULT_AUTOMERGE,
+    SQLITE_ROW_FILTERS_INDEX,
     facet_tokens,
     filter_key,
     folded_document,
@@ -275,6 +276,46 @@ def test_canonical_urls_are_indexed_only_where_they_differ(database_url: str) ->
     assert "ix_articles_canonical_url" in indexes
     assert "ix_articles_canonical_url_elsewhere" not in indexes
     assert found("https://x.vn/bai-2.html") == [2]
+
+
+def test_sqlite_indexes_the_filter_columns_by_id(database_url: str) -> None:
+    """Revision 0010 adds, on SQLite only, an index of the filter columns keyed by id: a
+    date filter is checked on it for articles stored before it, and a downgrade drops it
+    and leaves the articles and the full-text index as they were."""
+    engine = get_engine(database_url)
+    sqlite = engine.dialect.name == "sqlite"
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        _insert_site(connection, "danvan", datetime(2024, 5, 19, tzinfo=UTC))
+        for number, year in ((1, 2014), (2, 2016)):
+            published = datetime(year, 5, 19, 3, tzinfo=UTC)
+            _insert_article(connection, number, published)
+            connection.execute(
+                text("UPDATE articles SET published_at = :at WHERE id = :id"),
+                {"at": published, "id": number},
+            )
+
+    def since_2015() -> set[str]:
+        with Corpus(database_url) as corpus:
+            return {hit.url for hit in corpus.search("dan van kheo", since=date(2015, 1, 1))}
+
+    assert SQLITE_ROW_FILTERS_INDEX not in _article_indexes(engine)
+    upgrade(engine)
+    assert (SQLITE_ROW_FILTERS_INDEX in _article_indexes(engine)) is sqlite
+    assert since_2015() == {"https://x.vn/2"}
+    command.downgrade(alembic_config(engine), "0009")
+    assert SQLITE_ROW_FILTERS_INDEX not in _article_indexes(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT url FROM articles WHERE published_at >= :start"),
+            {"start": datetime(2015, 1, 1, tzinfo=UTC)},
+        ).scalars()
+        assert list(kept) == ["https://x.vn/2"]
+        if sqlite:
+            found = connection.execute(
+                text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'kheo'")
+            ).scalar()
+            assert found == 2
 
 
 def _article_indexes(engine: Engine) -> set[str]:

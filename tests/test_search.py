@@ -378,6 +378,51 @@ def test_a_rare_words_window_fills_with_matches_that_pass_the_filter(
         }
 
 
+def test_sqlite_checks_a_rare_words_filters_on_their_index_not_the_rows(tmp_path: Path) -> None:
+    """The filter columns lie past the body in an article's row, which overflows its first
+    page; the check of a rare word's matches must read them from the index keyed by id
+    (revision 0010) and touch no row, whichever filters are asked for."""
+    url = f"sqlite:///{tmp_path / 'filters.sqlite3'}"
+    add_numbered(url, ["hòa giải ở thôn"] * 12, ("binh-phuoc", "danvan"))
+    checks: list[tuple[str, object]] = []
+
+    def record(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        if "INDEXED BY" in statement:
+            checks.append((statement, parameters))
+
+    with Corpus(url) as corpus:
+        event.listen(corpus.engine, "before_cursor_execute", record)
+        searches: list[dict[str, object]] = [
+            {"sites": ("binh-phuoc",)},
+            {"provinces": ("Bình Phước",)},
+            {"since": date(2015, 1, 1), "until": date(2030, 1, 1)},
+            {"category": "Tin tức"},
+            {"author": "Lê Dũng Toàn"},
+        ]
+        for filters in searches:
+            before = len(checks)
+            corpus.search("hoa giai", **filters)  # type: ignore[arg-type]
+            assert len(checks) > before, filters
+        event.remove(corpus.engine, "before_cursor_execute", record)
+        assert corpus.search("hoa giai", sites=("binh-phuoc",), limit=50)
+        with corpus.engine.connect() as connection:
+            for statement, parameters in checks:
+                plan = [
+                    str(row[-1])
+                    for row in connection.exec_driver_sql(
+                        f"EXPLAIN QUERY PLAN {statement}",
+                        parameters,  # type: ignore[arg-type]
+                    )
+                ]
+                on_articles = [step for step in plan if " articles " in f"{step} "]
+                assert on_articles, plan
+                assert all(
+                    "COVERING INDEX ix_articles_id_filters" in step for step in on_articles
+                ), plan
+
+
 @pytest.mark.parametrize("native_limit", [-1, engine.NATIVE_RANK_LIMIT], ids=["python", "native"])
 @pytest.mark.parametrize("join_limit", [-1, 10**9], ids=["facets", "rows"])
 def test_rows_read_side_by_side_give_what_one_connection_reads(

@@ -39,6 +39,7 @@ from dvcrawl.storage.search_ddl import (
     SEARCH_FACETS_COLUMN,
     SEARCH_TEXT_COLUMN,
     SITE,
+    SQLITE_ROW_FILTERS_INDEX,
     date_tokens,
     day_of,
     facet_token,
@@ -274,11 +275,15 @@ def _sqlite_window(
 def _passing_newest(session: Session, match: str, filters: Filters, window: int) -> list[int]:
     """The ids of the newest ``window`` articles matching the FTS5 expression ``match`` that
     pass ``filters``, newest first: matches are taken from the index a batch at a time,
-    their rows checked (``_read_rows``), until the window is full."""
+    their filter columns checked (``_read_rows``), until the window is full."""
     passing: list[int] = []
     upper: int | None = None
     batch = window
     checked = 0
+    # From the index of filter columns by id: in the row they lie past the body's overflow.
+    ids = select(ArticleRecord.id).with_hint(
+        ArticleRecord.__table__, f"INDEXED BY {SQLITE_ROW_FILTERS_INDEX}", "sqlite"
+    )
     while len(passing) < window:
         newest = _sqlite_matches(match).order_by(_FTS_ROWID.desc()).limit(batch)
         if upper is not None:
@@ -287,7 +292,7 @@ def _passing_newest(session: Session, match: str, filters: Filters, window: int)
         if not candidates:
             break
         checked += len(candidates)
-        rows = _read_rows(session, select(ArticleRecord.id), candidates, filters)
+        rows = _read_rows(session, ids, candidates, filters)
         passed = {row.id for row in rows}
         passing += [article_id for article_id in candidates if article_id in passed]
         if len(candidates) < batch:

@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,7 +55,7 @@ def get_engine(url: str) -> Engine:
             folder = Path(parsed.database).expanduser().resolve().parent
             if not folder.is_dir():
                 raise DatabaseError(f"cannot open database {url}: folder {folder} does not exist")
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = _sqlite_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
@@ -78,15 +79,29 @@ def reader_engine(engine: Engine) -> Engine | None:
         return None
     key = url.render_as_string(hide_password=False)
     if key not in _READER_ENGINES:
-        readers = create_engine(
-            key, connect_args={"timeout": 30}, pool_size=SQLITE_READERS, max_overflow=0
-        )
+        readers = _sqlite_engine(key, pool_size=SQLITE_READERS, max_overflow=0)
         event.listen(readers, "connect", _read_only)
         _READER_ENGINES[key] = readers
     return _READER_ENGINES[key]
 
 
 _READER_ENGINES: dict[str, Engine] = {}
+
+
+class _IndexHintingCompiler(SQLiteCompiler):
+    """SQLite's compiler, rendering a table's hint after the table's name, where SQLite
+    takes ``INDEXED BY``: SQLAlchemy's own SQLite compiler leaves such hints out."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
+def _sqlite_engine(url: str, **options: Any) -> Engine:
+    """An engine on a SQLite database that honours ``Select.with_hint(table,
+    "INDEXED BY name", "sqlite")``; only dvcrawl's own engines compile this way."""
+    engine = create_engine(url, connect_args={"timeout": 30}, **options)
+    engine.dialect.statement_compiler = _IndexHintingCompiler
+    return engine
 
 
 def close_readers(engine: Engine) -> None:
