@@ -60,7 +60,8 @@ RANK_WINDOW = 1000
 DF_PROBE = 200
 NATIVE_RANK_LIMIT = 50_000
 # SQLite: when a query's rarest term is held by at most this many articles, filters are
-# checked on the matches' rows rather than asked of the facet tokens.
+# checked on its matches' filter columns (their index by id, see ``_passing_newest``) rather
+# than asked of the facet tokens.
 JOIN_LIMIT = 20_000
 # SQLite: a window's rows are read this many at a time, and, when the first of them took
 # longer than this each (they were on disk), by several connections at once (see
@@ -220,7 +221,7 @@ def _sqlite_window(
 
     Filters are terms of the MATCH expression on the facet column (see ``_sqlite_match``),
     so FTS5 hands out the newest matches that pass them without reading any row; for a
-    rare term, the rows of its few matches are checked instead (``JOIN_LIMIT``). Single
+    rare term, its few matches' filter columns are checked instead (``JOIN_LIMIT``). Single
     words that few articles hold are ranked by FTS5's own bm25(), whose count of their
     matches is then cheap and which reads only the index. Otherwise the window is scored
     here from its accent-free text (see ``ranking``): bm25() would count every match of a
