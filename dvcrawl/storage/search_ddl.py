@@ -24,6 +24,8 @@ SEARCH_FACETS_COLUMN = "search_facets"
 # FTS5's own tables: bm25()'s totals (row 1 of _data) and each article's length in tokens.
 FTS_DATA_TABLE = f"{FTS_TABLE}_data"
 FTS_DOCSIZE_TABLE = f"{FTS_TABLE}_docsize"
+# SQLite, revision 0010: the filter columns indexed by id (see ``SQLITE_CREATE["0010"]``).
+SQLITE_ROW_FILTERS_INDEX = "ix_articles_id_filters"
 # Objects created outside the models; autogenerate comparisons leave them alone.
 NON_MODEL_TABLES = frozenset(
     {
@@ -39,7 +41,7 @@ NON_MODEL_INDEXES = frozenset(
         "ix_articles_filter_category",
         "ix_articles_filter_published",
         "ix_articles_id_range",
-        "ix_articles_id_filters",
+        SQLITE_ROW_FILTERS_INDEX,
     }
 )
 # Postgres only: the search vectors, stored so that ranking does not rebuild them per row.
@@ -169,7 +171,6 @@ SQLITE_CREATE["0007"] = (_fts_setting("automerge", SQLITE_FTS_AUTOMERGE),)
 # columns come after the body, so SQLite followed each row's overflow chain to reach them:
 # about three random reads per match from disk, against about one here (the index is some
 # 70 MB at a million articles, and ids only grow, so inserts append to it).
-SQLITE_ROW_FILTERS_INDEX = "ix_articles_id_filters"
 SQLITE_CREATE["0010"] = (
     f"CREATE INDEX {SQLITE_ROW_FILTERS_INDEX} "
     "ON articles (id, published_at, site_key, category_key)",
