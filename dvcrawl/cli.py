@@ -15,7 +15,16 @@ import click
 from dvcrawl import __version__
 from dvcrawl.search.engine import RANK_WINDOW
 from dvcrawl.settings import user_agent
-from dvcrawl.sites import SITES, UnknownFamily, UnknownSite, adhoc_profile, get_site
+from dvcrawl.sites import (
+    SITES,
+    UNDETECTED,
+    UnknownFamily,
+    UnknownSite,
+    adhoc_profile,
+    get_site,
+    site_for_url,
+    with_seeds,
+)
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.db import DEFAULT_DATABASE_URL, DatabaseError
 from dvcrawl.text import VIETNAM_TZ
@@ -47,7 +56,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.argument("sites", nargs=-1, metavar="[SITE|URL]...")
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site.")
 @click.option("--family", help="Platform family of a site that has no profile yet.")
 @click.option(
@@ -106,6 +115,15 @@ def main() -> None:
 )
 @click.option("--no-warc", is_flag=True, help="Archive no response (no WARC files).")
 @click.option(
+    "--skip-report",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE",
+    help="Write every URL the crawl found and did not fetch, with the reason (offsite, "
+    "robots, other_language, not_article_or_listing, trap, already_known, covered, "
+    "secondary_listing), as JSON lines to FILE.",
+)
+@click.option(
     "--contact",
     envvar="DVCRAWL_CONTACT_URL",
     default="",
@@ -155,6 +173,7 @@ def crawl(
     replay_paths: Sequence[str],
     warc_dir: str | None,
     no_warc: bool,
+    skip_report: str | None,
     contact: str,
     delay: float | None,
     progress: float,
@@ -166,9 +185,19 @@ def crawl(
     \b
     Examples:
       dvcrawl crawl binh-phuoc
+      dvcrawl crawl https://tinhuy.example.vn/
       dvcrawl crawl --all --db postgresql://localhost/dvcrawl
       dvcrawl crawl --family nukeviet --start-url https://tinhuy.example.vn/news/
       dvcrawl crawl binh-phuoc --recheck --recheck-before 2026-01-01
+
+    A site is a registered key (see `dvcrawl sites`) or a URL. A URL of a registered
+    site crawls that site, starting there too; any other URL is read first to recognise
+    its platform family (as `dvcrawl detect` does), and the site is stored under its host.
+
+    Every crawl starts at the site's front door and finds the rest itself: the sitemaps
+    robots.txt names, the category listings its pages link to (each walked to its last
+    page), and the articles they list. Where every sitemap is shorter than its CMS's limit
+    and lists every article the pages link to, the listings are not walked at all.
 
     A --recheck crawl revisits what is archived instead of the listings: each archived
     article is requested again, politely (same delays, robots.txt, WARC capture), so
@@ -203,11 +232,17 @@ def crawl(
         # A replay has no server to spare: no delay unless one is asked for.
         delay=0.0 if delay is None and replay_paths else delay,
         progress=progress,
+        skip_report=skip_report or "",
         log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
         tracebacks=verbose > 0,
         overrides=_parse_overrides(overrides),
     )
     _check_warc_dir(crawl_settings(options).get("DVCRAWL_WARC_DIR") or "")
+    if skip_report:
+        try:
+            Path(skip_report).write_text("", encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write the skip report {skip_report}: {exc.strerror or exc}")
     if not contact and not replay_paths:
         click.echo(
             "dvcrawl: note: no --contact given; site owners cannot reach you from the User-Agent",
@@ -245,11 +280,31 @@ def _profiles(
             fail("give site keys or --all, not both", 2)
         return list(SITES.values())
     if not sites:
-        fail("name a site (see `dvcrawl sites`), or use --all or --family/--start-url", 2)
-    try:
-        return [get_site(key) for key in dict.fromkeys(sites)]
-    except UnknownSite as exc:
-        fail(str(exc), 2)
+        fail("name a site (see `dvcrawl sites`) or a URL, or use --all or --family/--start-url", 2)
+    profiles: dict[str, SiteProfile] = {}
+    for name in dict.fromkeys(sites):
+        profile = _site_or_url(name)
+        if profile.key in profiles:
+            fail(f"{name!r} is the site {profile.key!r} again", 2)
+        profiles[profile.key] = profile
+    return list(profiles.values())
+
+
+def _site_or_url(name: str) -> SiteProfile:
+    """A registered site by key, or the site a URL belongs to (to be detected if unknown)."""
+    if "://" not in name and "/" not in name and "." not in name:
+        try:
+            return get_site(name)
+        except UnknownSite as exc:
+            fail(str(exc), 2)
+    url = name if "://" in name else f"https://{name}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"not a site key or an http(s) URL: {name!r}", 2)
+    registered = site_for_url(url)
+    if registered is not None:
+        return with_seeds(registered, (url,))
+    return adhoc_profile(UNDETECTED, [url])
 
 
 def _check_warc_dir(directory: str) -> None:
@@ -272,6 +327,76 @@ def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
             fail(f"-s takes NAME=VALUE, got {override!r}", 2)
         parsed[name.strip()] = value
     return parsed
+
+
+@main.command("detect")
+@click.argument("url")
+@click.option(
+    "--replay",
+    "replay_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Answer from recorded responses instead of the network (as crawl --replay).",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--contact",
+    envvar="DVCRAWL_CONTACT_URL",
+    default="",
+    help="URL or e-mail put in the User-Agent. Also read from DVCRAWL_CONTACT_URL.",
+)
+def detect_command(url: str, replay_paths: Sequence[str], output: str, contact: str) -> None:
+    """Say which platform family built the site at URL, with the evidence and a confidence.
+
+    The page is fetched once, politely (robots.txt, dvcrawl's User-Agent), and scored
+    against every family: the generator the CMS prints, markup only it prints, and links
+    that follow its URL scheme. Exits with 1 when no family is recognised, or the page
+    cannot be fetched.
+
+    \b
+    Examples:
+      dvcrawl detect https://tinhuy.example.vn/
+      dvcrawl detect http://127.0.0.1:8095/ --replay site.warc.gz --format json
+    """
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"not an http(s) URL: {url!r}", 2)
+    from dvcrawl.crawling import detect_site
+
+    detection, error = detect_site(parts.geturl(), tuple(replay_paths), user_agent(contact))
+    if detection is None:
+        fail(f"{parts.geturl()}: could not be fetched: {error}")
+    if output == "json":
+        click.echo(json.dumps(_detection_dict(detection), ensure_ascii=False, indent=2))
+    else:
+        click.echo(detection.describe())
+        for item in detection.evidence:
+            click.echo(f"  {item.weight:.2f}  {item.kind:<9}  {item.detail}")
+        others = [s for s in detection.scores if s.family != detection.family]
+        if others:
+            click.echo(
+                "  other families: " + ", ".join(f"{s.family} {s.confidence:.2f}" for s in others)
+            )
+    if detection.family is None:
+        sys.exit(1)
+
+
+def _detection_dict(detection: Any) -> dict[str, Any]:
+    return {
+        "url": detection.url,
+        "family": detection.family,
+        "confidence": detection.confidence,
+        "evidence": [
+            {"kind": e.kind, "detail": e.detail, "weight": e.weight} for e in detection.evidence
+        ],
+        "scores": {s.family: s.confidence for s in detection.scores},
+    }
 
 
 @main.command("sites")

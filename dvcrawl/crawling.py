@@ -11,14 +11,17 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
+from dvcrawl.discovery.detect import Detection
 from dvcrawl.extensions.crawl_record import (
     REVISIT_OUTCOMES,
     crawl_alarms,
     outcome_counts,
     revisit_counts,
 )
+from dvcrawl.sites import UNDETECTED, get_site
 from dvcrawl.sites.profile import SiteProfile
-from dvcrawl.spiders.articles import ArticlesSpider
+from dvcrawl.spiders.articles import NO_FAMILY, ArticlesSpider
+from dvcrawl.spiders.detect import DetectSpider
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +39,8 @@ class CrawlOptions:
     user_agent: str | None = None
     delay: float | None = None
     progress: float = 0.0
+    # Every URL found and not fetched, as JSON lines ("": none).
+    skip_report: str = ""
     log_level: str = "WARNING"
     tracebacks: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -52,6 +57,8 @@ class CrawlResult:
     revisits: dict[str, int] = field(default_factory=dict)
     # Archived articles a recheck crawl asked for; None for a crawl that walked listings.
     rechecked: int | None = None
+    # What the front door of a site given by URL alone was recognised as, if it was read.
+    verdict: str | None = None
 
     @property
     def healthy(self) -> bool:
@@ -61,6 +68,8 @@ class CrawlResult:
     def summary(self) -> str:
         if self.failure is not None:
             return f"{self.site_key}: crawl failed: {self.failure}"
+        if self.finish_reason == NO_FAMILY:
+            return f"{self.site_key}: {self.verdict}; crawl run #{self.run_id}, {NO_FAMILY}"
         c = self.counts
         dropped = sum(c["dropped"].values()) - c["duplicates"]
         reasons = ", ".join(
@@ -94,6 +103,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "DVCRAWL_INCREMENTAL_STOP_AFTER": options.stop_after,
         "DVCRAWL_MAX_LISTING_PAGES": options.max_pages,
         "DVCRAWL_PROGRESS_INTERVAL": options.progress,
+        "DVCRAWL_SKIP_REPORT": options.skip_report,
         "LOG_LEVEL": options.log_level,
     }
     if options.replay_paths:
@@ -113,13 +123,16 @@ def crawl_settings(options: CrawlOptions) -> Settings:
 
 
 def spider_arguments(profile: SiteProfile) -> dict[str, str]:
+    if profile.family is UNDETECTED:
+        return {"start_url": ",".join(profile.start_urls), "site_key": profile.key}
     if profile.adhoc:
         return {
             "family": profile.family.name,
             "start_url": ",".join(profile.start_urls),
             "site_key": profile.key,
         }
-    return {"site": profile.key}
+    extra = [url for url in profile.start_urls if url not in get_site(profile.key).start_urls]
+    return {"site": profile.key, **({"start_url": ",".join(extra)} if extra else {})}
 
 
 def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[CrawlResult]:
@@ -134,6 +147,36 @@ def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[C
         crawls.append((profile, crawler, task))
     process.start()
     return [_result(profile, crawler, task) for profile, crawler, task in crawls]
+
+
+def detect_site(
+    url: str, replay_paths: tuple[str, ...], user_agent: str
+) -> tuple[Detection | None, str | None]:
+    """Fetch ``url`` as a crawl would (robots.txt, User-Agent, replay) and detect its family;
+    ``(None, why)`` when it could not be fetched."""
+    settings = crawl_settings(
+        CrawlOptions(
+            database_url="",
+            replay_paths=replay_paths,
+            warc_dir="",
+            user_agent=user_agent,
+            delay=0.0,
+            log_level="ERROR",
+        )
+    )
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    settings.set("EXTENSIONS", {}, priority="cmdline")
+    _drop_tracebacks()
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(DetectSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    spider = crawler.spider
+    if not isinstance(spider, DetectSpider):
+        return None, "the crawl did not start"
+    if spider.detection is None:
+        return None, spider.error or "no answer (forbidden by robots.txt, or an error status)"
+    return spider.detection, None
 
 
 def _drop_tracebacks() -> None:
@@ -174,4 +217,5 @@ def _result(profile: SiteProfile, crawler: Crawler, task: asyncio.Task[None]) ->
             if stats.get("dvcrawl/mode") == "recheck"
             else None
         ),
+        verdict=stats.get("dvcrawl/detect/verdict"),
     )

@@ -82,6 +82,9 @@ class Article:
     title_key: str | None = None
     body_key: str | None = None
     content_hash: str | None = None
+    not_found: str | None = None
+    """Why the page, though it answered 200, is the site's "not found" answer (a soft 404):
+    such an article is dropped, never stored."""
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict with sorted keys (the form of fixtures' ``expected.json``)."""

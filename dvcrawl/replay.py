@@ -15,7 +15,9 @@ Two kinds of recording can be replayed, and mixed:
 URLs are matched after w3lib's canonicalisation. A URL recorded several times is
 replayed in recording order: the first request gets the first response, the next
 request the next one, and once they are used up the last one is served again. An
-unrecorded URL answers 404 with ``X-Dvcrawl-Replay: miss``, so a replay never goes online.
+unrecorded URL answers 404 with ``X-Dvcrawl-Replay: miss``, so a replay never goes online;
+a manifest may name another answer for them (``"not_found"``: a site that serves its
+"not found" page with 200).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ WARC_META_KEY = "dvcrawl_warc"
 IDENTICAL_PAYLOAD = "identical-payload-digest"
 REPLAYED_TYPES = ("response", "revisit")
 GZIP_MAGIC = b"\x1f\x8b"
+# The index key of a manifest's answer to unrecorded URLs (no URL canonicalises to it).
+NOT_FOUND_KEY = "dvcrawl:not-found"
 READ_SIZE = 64 * 1024
 
 
@@ -181,16 +185,22 @@ def load_manifest(path: Path) -> Iterator[tuple[str, RecordedResponse]]:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         for entry in data["responses"]:
-            body_file = manifest.parent / entry["file"] if entry.get("file") else None
-            response = RecordedResponse(
-                url=entry["url"],
-                status=int(entry.get("status", 200)),
-                headers=dict(entry.get("headers", {})),
-                body=body_file.read_bytes() if body_file else b"",
-            )
+            response = _manifest_response(manifest, entry, entry["url"])
             yield url_key(response.url), response
+        if data.get("not_found"):
+            yield NOT_FOUND_KEY, _manifest_response(manifest, data["not_found"], "")
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise ReplayError(f"{manifest}: unreadable recording ({exc})") from exc
+
+
+def _manifest_response(manifest: Path, entry: dict[str, Any], url: str) -> RecordedResponse:
+    body_file = manifest.parent / entry["file"] if entry.get("file") else None
+    return RecordedResponse(
+        url=url,
+        status=int(entry.get("status", 200)),
+        headers=dict(entry.get("headers", {})),
+        body=body_file.read_bytes() if body_file else b"",
+    )
 
 
 @dataclass(slots=True)
@@ -488,7 +498,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         key = url_key(request.url)
         # A redirect's new request copies the meta of the response it follows.
         request.meta.pop(WARC_META_KEY, None)
-        recordings = self.recorded.get(key)
+        recordings = self.recorded.get(key) or self.recorded.get(NOT_FOUND_KEY)
         if not recordings:
             return _response(request.url, 404, Headers({"X-Dvcrawl-Replay": "miss"}), b"")
         count = self.served.get(key, 0)

@@ -23,6 +23,12 @@ DVCRAWL_RECHECK = False
 # With DVCRAWL_RECHECK: only articles not fetched since this ISO date or time ("": all).
 DVCRAWL_RECHECK_BEFORE = ""
 DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
+# Discovery reads the sitemaps (robots.txt's, else /sitemap.xml) and the feeds a site's
+# front door announces, beside its listings.
+DVCRAWL_DISCOVERY_SITEMAPS = True
+DVCRAWL_DISCOVERY_FEEDS = True
+# A JSON line for every URL discovered and not fetched, with the reason ("": none).
+DVCRAWL_SKIP_REPORT = ""
 DVCRAWL_PROGRESS_INTERVAL = 0.0  # seconds between progress lines on stderr; 0: off
 DVCRAWL_REPLAY_PATHS: list[str] = []
 # Where every response is archived as WARC files (relative to where dvcrawl runs); empty: off.

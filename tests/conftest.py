@@ -104,6 +104,11 @@ class ManifestServer:
             )
             body = (manifest_dir / entry["file"]).read_bytes() if entry.get("file") else b""
             routes[key] = (entry.get("status", 200), entry.get("headers", {}), body)
+        not_found = data.get("not_found")
+        missing: tuple[int, dict[str, str], bytes] = (404, {}, b"not recorded")
+        if not_found:
+            body = (manifest_dir / not_found["file"]).read_bytes()
+            missing = (not_found.get("status", 200), not_found.get("headers", {}), body)
         self.requests: list[str] = []
         server_requests = self.requests
 
@@ -111,7 +116,7 @@ class ManifestServer:
             def do_GET(self) -> None:
                 server_requests.append(self.path)
                 status, headers, body = routes.get(
-                    canonicalize_url("http://local" + self.path), (404, {}, b"not recorded")
+                    canonicalize_url("http://local" + self.path), missing
                 )
                 self.send_response(status)
                 for name, value in headers.items():

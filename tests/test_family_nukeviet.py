@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dvcrawl.discovery.grammar import RouteKind
 from dvcrawl.parsing import parse_article, parse_listing
 from dvcrawl.parsing.page import Page
 from dvcrawl.sites import get_site
-from dvcrawl.sites.families.nukeviet import ARTICLE_URL
+from dvcrawl.sites.families.nukeviet import NukeVietGrammar
+
+GRAMMAR = NukeVietGrammar()
 
 SITE = "https://tinhuybinhphuoc.vn"
 CAT = f"{SITE}/news/Dua-nghi-quyet-vao-cuoc-song/"
@@ -28,17 +31,24 @@ def page(url: str, body: str) -> Page:
 @pytest.mark.parametrize(
     ("url", "article_id"),
     [
-        (EVIDENCED, "1049"),
-        ("/news/Dan-van-kheo/Ke-hoach-so-25-nam-2024-1062.html", "1062"),
-        ("/hoat-dong-cua-cac-dang-bo/tin-tuc/Hoi-nghi-so-ket-77.html", "77"),
-        ("https://example.dcs.vn/vi/news/Tin-tuc/Hoi-nghi-12.html", "12"),
-        (f"{CAT}Hoi-nghi-12.html?utm_source=zalo", "12"),
+        (EVIDENCED, "news:1049"),
+        ("https://x.vn/news/Dan-van-kheo/Ke-hoach-so-25-nam-2024-1062.html", "news:1062"),
+        # Ids are counted per module: a virtual module's article 77 is not news' 77.
+        (
+            "https://x.vn/hoat-dong-cua-cac-dang-bo/tin-tuc/Hoi-nghi-so-ket-77.html",
+            "hoat-dong-cua-cac-dang-bo:77",
+        ),
+        ("https://example.dcs.vn/vi/news/Tin-tuc/Hoi-nghi-12.html", "news:12"),
+        ("https://example.dcs.vn/index.php/news/Tin-tuc/Hoi-nghi-12.html", "news:12"),
+        ("https://x.vn/index.php?language=vi&nv=news&op=Tin-tuc/Hoi-nghi-12.html", "news:12"),
+        # The news module as the site's root module (rewrite_op_mod).
+        ("https://x.vn/Tin-tuc/Hoi-nghi-12.html", ":12"),
     ],
 )
 def test_article_urls_and_ids(url: str, article_id: str) -> None:
-    match = ARTICLE_URL.search(url)
-    assert match is not None
-    assert match.group("id") == article_id
+    route = GRAMMAR.route(url)
+    assert route.kind is RouteKind.ARTICLE
+    assert route.key == article_id
 
 
 @pytest.mark.parametrize(
@@ -52,10 +62,12 @@ def test_article_urls_and_ids(url: str, article_id: str) -> None:
         f"{SITE}/news/rss/Dua-nghi-quyet-vao-cuoc-song/",
         f"{SITE}/about/Ke-hoach-2024.html",
         f"{SITE}/uploads/news/2024_05/bao-cao-1049.pdf",
+        f"{CAT}Hoi-nghi-12.html?download=1&id=0",
+        f"{SITE}/en/news/Tin-tuc/Hoi-nghi-12.html",
     ],
 )
 def test_other_nukeviet_urls_are_not_articles(url: str) -> None:
-    assert ARTICLE_URL.search(url) is None
+    assert GRAMMAR.route(url).kind is not RouteKind.ARTICLE
 
 
 ITEMS = """
@@ -147,4 +159,4 @@ def test_article_scoping_title_clock_and_source_label() -> None:
     assert article.published_at is None, "the menu clock is today's date, not the article's"
     assert article.byline is not None
     assert article.byline.source == "Báo Bình Phước"
-    assert article.site_article_id == "1049"
+    assert article.site_article_id == "news:1049"

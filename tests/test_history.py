@@ -299,12 +299,6 @@ def site_state(folder: Path, answers: dict[str, dict[str, Any]], edit: bool) -> 
         if entry["url"] in answers:
             entry.pop("file", None)
             entry.update(answers[entry["url"]])
-    manifest["responses"].append(
-        {"url": HOME, "headers": {"Content-Type": "text/html"}, "file": "pages/home.html"}
-    )
-    (folder / "pages" / "home.html").write_text(
-        "<html><body><h1>Ban Dân vận Trung ương</h1></body></html>", encoding="utf-8"
-    )
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     if edit:
         page = folder / "pages" / "article-20001.html"

@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from dvcrawl.items import Article
 from dvcrawl.pipelines.dedupe import DuplicateArticle
-from dvcrawl.spiders.articles import crawl_mode
+from dvcrawl.spiders.articles import crawl_mode, site_identified
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import ArchiveRepository
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session, sessionmaker
+
+    from dvcrawl.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +122,7 @@ class CrawlRecorder:
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(recorder.item_error, signal=signals.item_error)
+        crawler.signals.connect(recorder.site_identified, signal=site_identified)
         return recorder
 
     @property
@@ -137,6 +140,13 @@ class CrawlRecorder:
             mode = crawl_mode(settings.getbool("DVCRAWL_FULL"), settings.getbool("DVCRAWL_RECHECK"))
             self.run_id = repository.start_run(profile.key, mode)
         self.stats.set_value("dvcrawl/crawl_run_id", self.run_id)
+
+    def site_identified(self, profile: SiteProfile) -> None:
+        """A site given by URL alone now has its family: the site row says so."""
+        if self.sessions is None:
+            return
+        with self.sessions.begin() as session:
+            ArchiveRepository(session).save_site(profile)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException) -> None:
         if not isinstance(item, Article) or not item.url or not item.site_key:

@@ -35,6 +35,10 @@ class MissingBody(InvalidArticle):
     """A title but no body text: a changed layout, or a page that is not an article."""
 
 
+class SoftNotFound(InvalidArticle):
+    """A page that answered 200 but is the site's "not found" page (a soft 404)."""
+
+
 class NaiveDatetime(InvalidArticle):
     """A publication time without a timezone: a parser bug, never stored."""
 
@@ -42,6 +46,8 @@ class NaiveDatetime(InvalidArticle):
 def validate_article(article: Article) -> Article:
     if not article.url:
         raise MissingUrl("article without a URL")
+    if article.not_found:
+        raise SoftNotFound(f"{article.url}: {article.not_found}")
     if not article.title:
         raise MissingTitle(f"no title found on {article.url}")
     if not article.body:

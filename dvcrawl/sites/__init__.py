@@ -6,14 +6,17 @@ here and add it to ``register(...)``; then add its fixtures under ``tests/fixtur
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from dvcrawl.discovery.grammar import PatternGrammar
 from dvcrawl.sites import binh_phuoc, danvan, tuyengiaodanvan
 from dvcrawl.sites.families import danvan as danvan_family
 from dvcrawl.sites.families import nukeviet as nukeviet_family
 from dvcrawl.sites.families import tuyengiaodanvan as tuyengiaodanvan_family
-from dvcrawl.sites.profile import Family, SiteProfile
+from dvcrawl.sites.profile import ArticleRules, Family, ListingRules, SiteProfile
 
 
 class UnknownSite(KeyError):
@@ -57,6 +60,18 @@ FAMILIES: dict[str, Family] = {
 }
 
 
+_NOTHING = re.compile(r"(?!)")
+# The family of a site named by its URL alone, until the crawl reads its front door and
+# ``dvcrawl.discovery.detect`` names the real one. It recognises no URL and no markup.
+UNDETECTED = Family(
+    name="undetected",
+    description="a site whose platform family is not known yet",
+    grammar=PatternGrammar(article=_NOTHING, listing=_NOTHING, page=lambda url, number: url),
+    listing=ListingRules(),
+    article=ArticleRules(title=()),
+)
+
+
 def get_site(key: str) -> SiteProfile:
     return _lookup(SITES, key, ("site", "sites"), UnknownSite)
 
@@ -83,13 +98,21 @@ def site_for_url(url: str) -> SiteProfile | None:
     return None
 
 
-def adhoc_profile(family_name: str, start_urls: list[str], key: str | None = None) -> SiteProfile:
+def with_seeds(profile: SiteProfile, urls: tuple[str, ...]) -> SiteProfile:
+    """``profile`` starting at ``urls`` too (before its own start URLs)."""
+    return replace(profile, start_urls=tuple(dict.fromkeys((*urls, *profile.start_urls))))
+
+
+def adhoc_profile(
+    family_name: str | Family, start_urls: list[str], key: str | None = None
+) -> SiteProfile:
     """A profile for a site of a known family that has none yet, built from its start URLs.
 
     Its key is the host of the first start URL unless given; its domains are the hosts of
-    all start URLs.
+    all start URLs. The family may be ``UNDETECTED``: the crawl then names it from the
+    site's front door.
     """
-    family = get_family(family_name)
+    family = family_name if isinstance(family_name, Family) else get_family(family_name)
     if not start_urls:
         raise ValueError("an ad-hoc crawl needs at least one start URL")
     hosts: list[str] = []

@@ -7,10 +7,13 @@ ordered fallbacks: CSS, or XPath when the string starts with ``/``, ``./`` or ``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from dvcrawl.discovery.detect import Markers
+from dvcrawl.discovery.grammar import RouteKind, UrlGrammar
 
 if TYPE_CHECKING:
     from dvcrawl.items import ListingPage
@@ -88,10 +91,12 @@ class Family:
 
     name: str
     description: str
-    article_url: re.Pattern[str]
-    """Matches article URLs (path and query); the group ``id`` is the site's article id."""
+    grammar: UrlGrammar
+    """What the family's URLs are: articles (and which), listings and their pages."""
     listing: ListingRules
     article: ArticleRules
+    markers: Markers = field(default_factory=Markers)
+    """What gives the family away on a page (``dvcrawl detect``)."""
     revision: int = 1
     """Bump when the rules change what they extract, so rows can be traced to rules."""
 
@@ -131,10 +136,24 @@ class SiteProfile:
     def parser_revision(self) -> str:
         return f"{self.family.name}@{self.family.revision}/{self.key}@{self.revision}"
 
+    @property
+    def home_url(self) -> str:
+        """The site's front door: the root of its first start URL."""
+        parts = urlsplit(self.start_urls[0])
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    @property
+    def seeds(self) -> tuple[str, ...]:
+        """Where discovery starts: the front door, then the profile's start URLs."""
+        return tuple(dict.fromkeys((self.home_url, *self.start_urls)))
+
     def article_id(self, url: str) -> str | None:
-        """The site's own article id in ``url``, or ``None`` if the URL is no article."""
-        match = self.family.article_url.search(url)
-        return match.group("id") if match and "id" in match.groupdict() else None
+        """The site's own id of the article at ``url``, or ``None`` if the URL is no article.
+
+        It names the article whatever URL it answers under (another category's, say).
+        """
+        route = self.family.grammar.route(url)
+        return route.key if route.kind is RouteKind.ARTICLE and route.skip is None else None
 
     def is_article_url(self, url: str) -> bool:
-        return self.family.article_url.search(url) is not None
+        return self.article_id(url) is not None

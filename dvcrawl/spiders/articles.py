@@ -1,21 +1,38 @@
-"""Walk a site's listings and extract every article: ``scrapy crawl articles -a site=KEY``."""
+"""Find every article of a site from its front door and extract it:
+``scrapy crawl articles -a site=KEY``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem, IgnoreRequest
 from scrapy.http import Response
 
+from dvcrawl.discovery.detect import detect
+from dvcrawl.discovery.frontier import (
+    Fetch,
+    FetchKind,
+    Frontier,
+    FrontierSettings,
+    Origin,
+    SiteAddress,
+    SkipReport,
+)
+from dvcrawl.discovery.grammar import RouteKind
+from dvcrawl.discovery.links import page_links, read_feed, read_sitemap, robots_sitemaps
+from dvcrawl.discovery.soft404 import NotFoundPage
+from dvcrawl.discovery.walk import ListingWalk
 from dvcrawl.items import Article
 from dvcrawl.parsing import parse_article, parse_listing
-from dvcrawl.parsing.page import page_from_response
-from dvcrawl.sites import adhoc_profile, get_site
+from dvcrawl.parsing.page import Page, page_from_response
+from dvcrawl.sites import FAMILIES, UNDETECTED, adhoc_profile, get_site, with_seeds
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveRepository
@@ -29,30 +46,44 @@ if TYPE_CHECKING:
 # An archived article answering one of these is gone from the site (a takedown).
 GONE_STATUSES = (404, 410)
 WARC_META_KEY = "dvcrawl_warc"
-
-
-@dataclass
-class ListingWalk:
-    """The state of one listing chain: its first page, where we are, and the stop rule."""
-
-    first_url: str
-    page: int = 1
-    consecutive_known: int = 0
-    stopped: bool = False
+KIND_META_KEY = "dvcrawl_kind"
+# Seeds and sitemaps first (they find the most per request), then listings, then articles.
+PRIORITIES = {
+    FetchKind.SEED: 50,
+    FetchKind.SITEMAP: 40,
+    FetchKind.PROBE: 40,
+    FetchKind.FEED: 30,
+    FetchKind.LISTING: 20,
+    FetchKind.ARTICLE: 0,
+}
+# Drops that say the page was no article (its section may serve none at all).
+NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound")
+# Sent once a site given by URL alone has its family (from its front door), with the
+# profile the crawl goes on with: the crawl record stores it.
+site_identified = object()
+# The finish reason of a crawl whose front door matched no platform family.
+NO_FAMILY = "no_family_detected"
 
 
 class ArticlesSpider(Spider):
-    """Follows listing pagination and article links of one site, politely and incrementally.
+    """Finds and fetches every article of one site, politely and incrementally.
 
-    Arguments: ``site=KEY`` for a registered site, or ``family=NAME`` with
-    ``start_url=URL[,URL...]`` for a site of a known family that has no profile yet.
-    Incremental by default: a listing is not paged further once
-    ``DVCRAWL_INCREMENTAL_STOP_AFTER`` consecutive links are already archived, and
-    archived articles are not fetched again. ``DVCRAWL_FULL`` walks everything.
-    ``DVCRAWL_RECHECK`` walks no listing: it fetches every archived article of the site
-    again, straight from the database (only those not fetched since
-    ``DVCRAWL_RECHECK_BEFORE`` when that is set), which finds the takedowns a listing
-    no longer shows.
+    Arguments: ``site=KEY`` for a registered site, ``family=NAME`` with
+    ``start_url=URL[,URL...]`` for a site of a known family that has no profile yet, or
+    ``start_url=URL`` alone: the family is then recognised from the page at URL
+    (``dvcrawl.discovery.detect``), and a site none is recognised on ends the crawl with
+    the finish reason ``no_family_detected``.
+
+    Discovery starts at the site's front door (and a profile's start URLs): it reads the
+    sitemaps robots.txt names (or ``/sitemap.xml``), the links of every page it fetches,
+    and walks each listing through its pages, as ``dvcrawl.discovery.frontier`` decides.
+    Incremental by default: archived articles are not fetched again, and a listing is
+    not paged past a page that offered nothing new (``DVCRAWL_INCREMENTAL_STOP_AFTER``
+    archived articles in a row end it too). ``DVCRAWL_FULL`` walks every listing to its
+    end and fetches every article again. ``DVCRAWL_RECHECK`` walks no listing: it fetches
+    every archived article of the site again, straight from the database (only those not
+    fetched since ``DVCRAWL_RECHECK_BEFORE`` when that is set), which finds the takedowns
+    a listing no longer shows.
 
     An archived article fetched again that now answers 404 or 410, or redirects to a page
     that is not that article on the site, is recorded as an event of the article (taken
@@ -75,19 +106,32 @@ class ArticlesSpider(Spider):
         self.full = False
         self.recheck = False
         self.recheck_before: datetime | None = None
-        self.stop_after = 10
-        self.max_pages = 0
         self.sessions: sessionmaker[Session] | None = None
+        self.frontier: Frontier | None = None
+        self.robots: Protego | None = None
+        self.robots_read = False
+        self.not_found_page: NotFoundPage | None = None
+        self.skip_report: IO[str] | None = None
+        self.robot_sitemaps: tuple[str, ...] | None = None
 
     @staticmethod
     def _profile(
         site: str | None, family: str | None, start_url: str | None, site_key: str | None
     ) -> SiteProfile:
         if site and not family:
-            return get_site(site)
-        if family and start_url:
-            return adhoc_profile(family, [u for u in start_url.split(",") if u], key=site_key)
-        raise ValueError("give -a site=KEY, or -a family=NAME -a start_url=URL")
+            profile = get_site(site)
+            if start_url:  # a URL of the registered site given as where to start
+                extra = tuple(u for u in start_url.split(",") if u)
+                profile = with_seeds(profile, extra)
+            return profile
+        if start_url:
+            urls = [u for u in start_url.split(",") if u]
+            return adhoc_profile(family or UNDETECTED, urls, key=site_key)
+        raise ValueError("give -a site=KEY, -a family=NAME -a start_url=URL, or -a start_url=URL")
+
+    @property
+    def detecting(self) -> bool:
+        return self.profile.family is UNDETECTED
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -98,11 +142,40 @@ class ArticlesSpider(Spider):
         if spider.recheck and spider.full:
             raise ValueError("DVCRAWL_RECHECK and DVCRAWL_FULL exclude each other")
         spider.recheck_before = recheck_cutoff(settings.get("DVCRAWL_RECHECK_BEFORE") or "")
-        spider.stop_after = settings.getint("DVCRAWL_INCREMENTAL_STOP_AFTER")
-        spider.max_pages = settings.getint("DVCRAWL_MAX_LISTING_PAGES")
         spider.sessions = session_factory(prepare(settings["DVCRAWL_DATABASE_URL"]))
-        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        report_path = settings.get("DVCRAWL_SKIP_REPORT") or ""
+        if report_path:
+            spider.skip_report = Path(report_path).open("a", encoding="utf-8")  # noqa: SIM115
+        spider.frontier = spider._new_frontier()
+        connect = crawler.signals.connect
+        connect(spider.request_scheduled, signal=signals.request_scheduled)
+        connect(spider.request_dropped, signal=signals.request_dropped)
+        connect(spider.response_received, signal=signals.response_received)
+        connect(spider.spider_idle, signal=signals.spider_idle)
+        connect(spider.item_scraped, signal=signals.item_scraped)
+        connect(spider.item_dropped, signal=signals.item_dropped)
+        connect(spider.spider_closed, signal=signals.spider_closed)
         return spider
+
+    def _new_frontier(self) -> Frontier:
+        settings = self.crawler.settings
+        return Frontier(
+            grammar=self.profile.family.grammar,
+            site=SiteAddress.of(self.profile.all_domains, self.profile.seeds),
+            settings=FrontierSettings(
+                full=self.full,
+                stop_after=settings.getint("DVCRAWL_INCREMENTAL_STOP_AFTER"),
+                max_pages=settings.getint("DVCRAWL_MAX_LISTING_PAGES"),
+                use_sitemaps=settings.getbool("DVCRAWL_DISCOVERY_SITEMAPS"),
+                use_feeds=settings.getbool("DVCRAWL_DISCOVERY_FEEDS"),
+            ),
+            is_known=self._is_known,
+            allowed=self._robots_allow,
+            count=self._count,
+            report=SkipReport(self.skip_report, self.profile.key) if self.skip_report else None,
+        )
+
+    # --- starting -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         stats = self.crawler.stats
@@ -111,10 +184,71 @@ class ArticlesSpider(Spider):
         stats.set_value("dvcrawl/mode", crawl_mode(self.full, self.recheck))
         if self.recheck:
             for url in self._archived_urls():
-                yield self._article_request(url)
+                yield self._article_request(url, "")
             return
-        for url in self.profile.start_urls:
-            yield self._listing_request(url, ListingWalk(first_url=url))
+        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            self.robot_sitemaps = ()
+        if self.detecting:
+            yield Request(
+                self.profile.seeds[0],
+                callback=self.parse_front,
+                errback=self.source_failed,
+                meta={KIND_META_KEY: FetchKind.SEED.value},
+                priority=PRIORITIES[FetchKind.SEED],
+            )
+            return
+        frontier = self._frontier
+        for seed in self.profile.seeds:
+            frontier.add_seed(seed)
+        self._use_robots()
+        for request in self._requests(frontier.take()):
+            yield request
+
+    @property
+    def _frontier(self) -> Frontier:
+        assert self.frontier is not None
+        return self.frontier
+
+    def parse_front(self, response: Response) -> Iterator[Request]:
+        """The front door of a site given by URL alone: which family built it, then on."""
+        page = page_from_response(response)
+        detection = detect(page, FAMILIES.values())
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("dvcrawl/detect/verdict", detection.describe())
+        if detection.family is None:
+            self.logger.error("%s: %s", self.profile.key, detection.describe())
+            raise CloseSpider(NO_FAMILY)
+        family = FAMILIES[detection.family]
+        self.logger.info("%s: %s", self.profile.key, detection.describe())
+        self.profile = replace(
+            self.profile,
+            family=family,
+            name=self.profile.name.replace(UNDETECTED.name, family.name),
+        )
+        self.frontier = self._new_frontier()
+        self.crawler.signals.send_catch_log(site_identified, profile=self.profile)
+        frontier = self._frontier
+        for seed in (response.url, *self.profile.seeds):
+            frontier.add_seed(seed)
+        self._use_robots()
+        walk = frontier.claim(response.url)
+        if walk is not None:
+            yield from self.parse_listing(response, walk)
+        yield from self._requests(frontier.take())
+
+    def _use_robots(self) -> None:
+        """Hand the sitemaps robots.txt named (or the family's usual ones) to the frontier,
+        once robots.txt has been read and the family is known."""
+        if self.robot_sitemaps is None or self.robots_read or self.detecting or self.recheck:
+            return
+        self.robots_read = True
+        sitemaps = self.robot_sitemaps or tuple(
+            _on_home(self.profile.home_url, path)
+            for path in self.profile.family.grammar.sitemap_paths
+        )
+        for url in sitemaps:
+            self._frontier.add_sitemap(url, found_on="robots.txt", guessed=not self.robot_sitemaps)
 
     def _archived_urls(self) -> Iterator[str]:
         """The site's archived article URLs, streamed from the database in id order."""
@@ -125,67 +259,232 @@ class ArticlesSpider(Spider):
                 self._inc("dvcrawl/recheck/requested")
                 yield url
 
-    def _article_request(self, url: str) -> Request:
+    # --- requests -------------------------------------------------------------------------
+
+    def _requests(self, fetches: Iterable[Fetch]) -> Iterator[Request]:
+        for fetch in fetches:
+            yield self._request(fetch)
+
+    def _request(self, fetch: Fetch) -> Request:
+        if fetch.kind is FetchKind.ARTICLE:
+            return self._article_request(fetch.url, fetch.key)
+        meta: dict[str, Any] = {KIND_META_KEY: fetch.kind.value}
+        if fetch.kind in (FetchKind.SITEMAP, FetchKind.FEED, FetchKind.PROBE):
+            # Their failures are answers: no sitemap, no feed, the site's "not found".
+            meta["handle_httpstatus_all"] = True
+        callbacks = {
+            FetchKind.SITEMAP: self.parse_sitemap,
+            FetchKind.FEED: self.parse_feed,
+            FetchKind.PROBE: self.parse_probe,
+        }
+        if fetch.walk is not None:
+            return Request(
+                fetch.url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                cb_kwargs={"walk": fetch.walk},
+                meta={**meta, "dvcrawl_walk": fetch.walk},
+                priority=PRIORITIES[fetch.kind] - fetch.walk.page,
+            )
+        return Request(
+            fetch.url,
+            callback=callbacks[fetch.kind],
+            errback=self.source_failed,
+            meta=meta,
+            priority=PRIORITIES[fetch.kind],
+        )
+
+    def _article_request(self, url: str, key: str) -> Request:
         return Request(
             url,
             callback=self.parse_article,
-            meta={"dvcrawl_kind": "article", "handle_httpstatus_list": GONE_STATUSES},
+            meta={
+                KIND_META_KEY: "article",
+                "handle_httpstatus_list": GONE_STATUSES,
+                "dvcrawl_key": key,
+            },
+            priority=PRIORITIES[FetchKind.ARTICLE],
         )
 
-    def _listing_request(self, url: str, walk: ListingWalk) -> Request:
-        return Request(
-            url,
-            callback=self.parse_listing,
-            cb_kwargs={"walk": walk},
-            meta={"dvcrawl_kind": "listing"},
-            priority=-walk.page,
+    def _schedule(self, fetches: Iterable[Fetch]) -> None:
+        """Hand requests to the engine from outside a callback (signals)."""
+        engine = self.crawler.engine
+        assert engine is not None
+        for request in self._requests(fetches):
+            engine.crawl(request)
+
+    # --- discovery ----------------------------------------------------------------------
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        """robots.txt, fetched by Scrapy's middleware: its rules and ``Sitemap:`` lines."""
+        if self.robot_sitemaps is not None or not request.meta.get("dont_obey_robotstxt"):
+            return
+        if urlsplit(request.url).path != "/robots.txt" or self.frontier is None:
+            return
+        if not self._frontier.site.holds(request.url):
+            return
+        self.robot_sitemaps = ()
+        if response.status == 200:
+            self.robots = Protego.parse(response.body.decode("utf-8", "replace"))
+            self.robot_sitemaps = robots_sitemaps(request.url, response.body)
+        self._use_robots()
+        if not self.detecting and not self.recheck:
+            self._schedule(self._frontier.take())
+
+    def _robots_allow(self, url: str) -> bool:
+        if self.robots is None:
+            return True
+        agent = self.crawler.settings.get("ROBOTSTXT_USER_AGENT") or self.crawler.settings.get(
+            "USER_AGENT", ""
         )
+        return bool(self.robots.can_fetch(url, agent))
 
     def parse_listing(self, response: Response, walk: ListingWalk) -> Iterator[Request]:
+        frontier = self._frontier
+        page = page_from_response(response)
+        seed_page = walk.seed and walk.page == 0
         self._inc("dvcrawl/pages/listing")
-        listing = parse_listing(page_from_response(response), self.profile)
-        if not listing.article_urls:
-            self._inc("dvcrawl/listing/empty")
-            if walk.page == 1:
-                # A first page without a single article link is how a layout change shows.
-                self.logger.error(
-                    "no article links on %s: has the layout of %s changed?",
-                    response.url,
-                    self.profile.key,
-                )
-                self._inc("dvcrawl/listing/empty_first_page")
-        for url in listing.article_urls:
-            if self.full or not self._is_known(url):
-                walk.consecutive_known = 0
-                yield self._article_request(url)
-                continue
-            self._inc("dvcrawl/listing/known_skipped")
-            walk.consecutive_known += 1
-            if walk.consecutive_known >= self.stop_after:
-                walk.stopped = True
-        if walk.stopped:
-            self._inc("dvcrawl/listing/stopped_incremental")
-            self.logger.info(
-                "%s: stop paging after %d known articles", walk.first_url, self.stop_after
+        origin = Origin.SEED if seed_page else Origin.LISTING
+        links = page_links(page)
+        listing = parse_listing(page, self.profile)
+        frontier.adopt(walk, response.url)
+        for alias in links.aliases:
+            if alias != response.url:
+                frontier.alias(response.url, alias)
+        anchors = [*listing.article_urls, *links.anchors]
+        article_keys = []
+        for url in anchors:
+            route = frontier.discover(url, origin, response.url)
+            if route.kind is RouteKind.ARTICLE and route.skip is None:
+                article_keys.append(route.key)
+        if seed_page:
+            for url in links.feeds:
+                frontier.add_feed(url, response.url)
+        number = walk.page + 1  # the page just read
+        next_url, loops_back = None, False
+        if not walk.hub:
+            next_url, loops_back = self._next_page(
+                walk, number, listing.next_page, links.next_pages, anchors
             )
+        if next_url is None and not walk.hub and frontier.grammar.blind_paging and article_keys:
+            next_url = frontier.grammar.page_url(walk.first_url, number + 1)
+        if walk.end is None:
+            frontier.walk_page(walk, response.url, article_keys, next_url, loops_back=loops_back)
+        if seed_page and not article_keys and not frontier.covered:
+            # A front door or start URL without a single article link is how a layout
+            # change (or a site gone) shows.
+            self.logger.error(
+                "no article links on %s: has the layout of %s changed?",
+                response.url,
+                self.profile.key,
+            )
+            self._inc("dvcrawl/listing/empty_first_page")
+        yield from self._requests(frontier.take())
+
+    def _next_page(
+        self,
+        walk: ListingWalk,
+        number: int,
+        rule_next: str | None,
+        marked_next: Iterable[str],
+        anchors: Iterable[str],
+    ) -> tuple[str | None, bool]:
+        """The link to the walk's next page, and whether a "next" link leads back instead.
+
+        The grammar says which links are pages of this listing, so any pager works: a
+        ``rel="next"`` link, numbered links, or the family's own rule.
+        """
+        frontier = self._frontier
+        marked = [url for url in (rule_next, *marked_next) if url]
+        loops_back = False
+        for url in (*marked, *anchors):
+            route = frontier.route(url)
+            if route.kind is not RouteKind.LISTING or frontier.walks.get(route.key) is not walk:
+                continue
+            if route.page == number + 1:
+                return url, False
+            if url in marked and (route.page <= number or url in walk.visited):
+                loops_back = True
+        return None, loops_back
+
+    def listing_failed(self, failure: Any) -> None:
+        request = failure.request
+        walk = request.cb_kwargs.get("walk") if request is not None else None
+        if isinstance(walk, ListingWalk):
+            self._frontier.walk_failed(walk)
+        self._log_failure(failure)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        frontier = self._frontier
+        document = read_sitemap(response.url, response.body) if response.status == 200 else None
+        if document is None:
+            self._inc("dvcrawl/sitemaps/unreadable")
+            frontier.sitemap_failed(response.url, missing=response.status in GONE_STATUSES)
+        else:
+            self._inc("dvcrawl/sitemaps/read")
+            frontier.sitemap_read(response.url, document.is_index, document.urls, document.entries)
+        yield from self._requests(frontier.take())
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        links = read_feed(response.url, response.body) if response.status == 200 else None
+        if links is None:
+            self._inc("dvcrawl/feeds/unreadable")
+        else:
+            self._inc("dvcrawl/feeds/read")
+            for url in links:
+                self._frontier.discover(url, Origin.FEED, response.url)
+        yield from self._requests(self._frontier.take())
+
+    def parse_probe(self, response: Response) -> Iterator[Request]:
+        """How the site answers for an article that does not exist."""
+        redirected = bool(response.meta.get("redirect_urls"))
+        if response.status == 200 and not redirected:
+            probe = parse_article(page_from_response(response), self.profile)
+            self.not_found_page = NotFoundPage.of(probe)
+            if self.not_found_page is not None:
+                self.logger.info(
+                    "%s answers a missing article with %r and HTTP 200: such pages are dropped",
+                    self.profile.key,
+                    probe.title,
+                )
+        self._inc(f"dvcrawl/soft404_probe/{'soft' if self.not_found_page else 'honest'}")
+        self._frontier.probe_done()
+        yield from self._requests(self._frontier.take())
+
+    def source_failed(self, failure: Any) -> None:
+        request = failure.request
+        if request is not None and request.meta.get(KIND_META_KEY) == FetchKind.SITEMAP:
+            self._frontier.sitemap_failed(request.url)
+        if request is not None and request.meta.get(KIND_META_KEY) == FetchKind.PROBE:
+            self._frontier.probe_done()
+        self._log_failure(failure)
+
+    def _log_failure(self, failure: Any) -> None:
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self._frontier.robots_refused(failure.request.url)
             return
-        next_url = self._next_page(listing.next_page, bool(listing.article_urls), walk)
-        if next_url is not None:
-            walk.page += 1
-            yield self._listing_request(next_url, walk)
+        self.logger.error("%s: %s", failure.request.url if failure.request else "?", failure.value)
 
-    def _next_page(self, next_link: str | None, had_links: bool, walk: ListingWalk) -> str | None:
-        if self.max_pages and walk.page >= self.max_pages:
-            self._inc("dvcrawl/listing/max_pages_reached")
-            return None
-        if next_link:
-            return next_link
-        page_url = self.profile.listing_rules.page_url
-        if page_url is not None and had_links:
-            return page_url(walk.first_url, walk.page + 1)
-        return None
+    def request_dropped(self, request: Request, spider: Spider) -> None:
+        """A request the scheduler refused (its URL was fetched already): its walk ends."""
+        walk = request.meta.get("dvcrawl_walk")
+        if isinstance(walk, ListingWalk) and walk.end is None:
+            self._frontier.walk_failed(walk)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def spider_idle(self, spider: Spider) -> None:
+        if self.recheck or self.frontier is None or self.detecting:
+            return
+        if not self.robots_read:  # robots.txt could not be fetched at all
+            self.robot_sitemaps = self.robot_sitemaps or ()
+            self._use_robots()
+        fetches = self.frontier.take() or self.frontier.idle()
+        if fetches:
+            self._schedule(fetches)
+            raise DontCloseSpider
+
+    # --- articles -----------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
         redirects = response.meta.get("redirect_urls") or []
         first_url = redirects[0] if redirects else response.url
         warc = response.meta.get(WARC_META_KEY)
@@ -202,9 +501,49 @@ class ArticlesSpider(Spider):
             article.warc_file = warc["file"]
             article.warc_offset = warc["offset"]
             article.warc_digest = warc["digest"]
+        article.not_found = self._not_found(page, article, bool(redirects))
         yield article
+        if not self.recheck:
+            yield from self._article_links(page, response)
 
-    def request_scheduled(self, request: Request) -> None:
+    def _not_found(self, page: Page, article: Article, redirected: bool) -> str | None:
+        """Why this article page is the site's "not found" answer, if it is one."""
+        if redirected and not self.profile.is_article_url(page.url):
+            return f"redirected to {page.url}, which is no article"
+        if self.not_found_page is not None and self.not_found_page.matches(article):
+            return "the page the site shows for a missing article"
+        return None
+
+    def _article_links(self, page: Page, response: Response) -> Iterator[Request]:
+        """An article page links its categories (breadcrumbs, menus) and related articles."""
+        frontier = self._frontier
+        links = page_links(page)
+        for alias in links.aliases:
+            frontier.alias(response.url, alias)
+        for url in links.anchors:
+            frontier.discover(url, Origin.ARTICLE, response.url)
+        yield from self._requests(frontier.take())
+
+    def item_scraped(self, item: Any, response: Any, spider: Spider) -> None:
+        if isinstance(item, Article) and item.url and self.frontier is not None:
+            self.frontier.article_outcome(item.url, is_article=True)
+
+    def item_dropped(
+        self, item: Any, response: Any, exception: BaseException, spider: Spider
+    ) -> None:
+        if not isinstance(item, Article) or not item.url or self.frontier is None:
+            return
+        if isinstance(exception, DropItem):
+            is_article = type(exception).__name__ not in NOT_ARTICLE_DROPS
+            self.frontier.article_outcome(item.url, is_article=is_article)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.skip_report is not None:
+            self.skip_report.close()
+
+    # --- archived articles gone -----------------------------------------------------------
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
         """Where an archived article redirects away, record it and do not follow.
 
         Redirects are scheduled as new requests, so they are seen here whatever comes of
@@ -212,7 +551,7 @@ class ArticlesSpider(Spider):
         duplicate); a page that is not the article is not worth fetching.
         """
         redirects = request.meta.get("redirect_urls")
-        if request.meta.get("dvcrawl_kind") != "article" or not redirects:
+        if request.meta.get(KIND_META_KEY) != "article" or not redirects:
             return
         if not self._leads_away(redirects[0], request.url):
             return
@@ -291,15 +630,21 @@ class ArticlesSpider(Spider):
             "Ignoring response %r: HTTP status code is not handled or not allowed", response
         )
 
-    def _is_known(self, url: str) -> bool:
+    def _is_known(self, url: str, site_article_id: str) -> bool:
         assert self.sessions is not None
         with self.sessions() as session:
-            return ArchiveRepository(session).is_known(
-                self.profile.key, url, self.profile.article_id(url)
-            )
+            return ArchiveRepository(session).is_known(self.profile.key, url, site_article_id)
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
+
+    def _count(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(key, count)
+
+
+def _on_home(home_url: str, path: str) -> str:
+    parts = urlsplit(home_url)
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def crawl_mode(full: bool, recheck: bool) -> str:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 
+from dvcrawl.discovery.detect import Marker, Markers
+from dvcrawl.discovery.grammar import PatternGrammar
 from dvcrawl.parsing.listing import with_query
 from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
 
 # /Home/<Category>[/<Sub>]/<numeric id>/<Slug>; the case of category slugs varies
 # ("Tin-hoat-dong" beside "cong-tac-dan-van"), so only the id identifies an article.
 ARTICLE_URL = re.compile(r"/Home/(?:[^/?#]+/){1,2}(?P<id>\d+)/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
+# /Home/<Category>[/<Sub>]: a category listing, paged with ?page=N.
+LISTING_PATH = re.compile(r"^/Home/[^/?#]+(?:/[^/?#]+)?/?$", re.IGNORECASE)
 
 
 def page_url(first_page: str, number: int) -> str:
@@ -24,7 +28,18 @@ def page_url(first_page: str, number: int) -> str:
 FAMILY = Family(
     name="danvan",
     description="danvan.vn: ASP.NET portal of the former central Ban Dân vận",
-    article_url=ARTICLE_URL,
+    grammar=PatternGrammar(article=ARTICLE_URL, listing=LISTING_PATH, page=page_url),
+    # /Home/<Category>/<id>/<Slug> is its own; the block names are a reconstruction.
+    markers=Markers(
+        markup=(
+            Marker(
+                "danvan.vn's news-detail and news-list blocks",
+                re.compile(r'class="news-(?:detail|list)\b'),
+                0.3,
+            ),
+        ),
+        urls=0.7,
+    ),
     listing=ListingRules(
         article_links=(".news-list a::attr(href)", "a::attr(href)"),
         page_url=page_url,

@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from parsel import Selector
 
+from dvcrawl.discovery.detect import Marker, Markers
+from dvcrawl.discovery.grammar import PatternGrammar
 from dvcrawl.items import ListingPage
 from dvcrawl.parsing.article import fill_from_body, set_date
 from dvcrawl.parsing.listing import absolute_url, article_links, with_query
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 ARTICLE_URL = re.compile(
     r"/blogs/(?!category/)(?:[^/?#]*-)?(?P<id>[0-9a-f]{24})/?(?:[?#]|$)", re.IGNORECASE
 )
+# /blogs/category/type/<type>?&categoryId=<ObjectId>, paged with &page=N&size=10.
+LISTING_PATH = re.compile(r"^/blogs/category/type/[^/?#]+/?$", re.IGNORECASE)
 PAGE_SIZE = "10"
 DATE_KEYS = ("publishDate", "createdAt")
 
@@ -230,7 +234,21 @@ def _plain(value: str | None) -> str | None:
 FAMILY = Family(
     name="tuyengiaodanvan",
     description="tuyengiaodanvan.vn: Next.js site, articles read from the embedded RSC payload",
-    article_url=ARTICLE_URL,
+    grammar=PatternGrammar(
+        article=ARTICLE_URL,
+        listing=LISTING_PATH,
+        page=page_url,
+        listing_params=("categoryId",),
+        paging_params=("size",),
+    ),
+    markers=Markers(
+        markup=(
+            Marker("a Next.js page payload (self.__next_f)", re.compile(r"self\.__next_f\b"), 0.3),
+            Marker("Next.js assets under /_next/static/", re.compile(r"/_next/static/"), 0.2),
+            Marker('"blog" objects in the page data', re.compile(r'\\?"blog\\?"\s*:\s*\{'), 0.4),
+        ),
+        urls=0.6,
+    ),
     listing=ListingRules(
         article_links=("a[href*='/blogs/']::attr(href)",),
         page_url=page_url,
