@@ -82,12 +82,13 @@ class CrawlResult:
             if outcome in self.revisits
         )
         rechecked = "" if self.rechecked is None else f"{self.rechecked} rechecked: "
+        skipped = f", {c['skipped']} links not followed" if c["skipped"] else ""
         return (
             f"{self.site_key}: {rechecked}{c['stored']} stored{revisited}, "
             f"{c['duplicates']} duplicate, "
             f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
-            f"{c['article_pages']} article pages); crawl run #{self.run_id}, "
+            f"{c['article_pages']} article pages){skipped}; crawl run #{self.run_id}, "
             f"{self.finish_reason or 'not started'}{alarms}"
         )
 

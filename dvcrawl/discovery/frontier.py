@@ -56,12 +56,13 @@ class Origin(StrEnum):
     ARTICLE = "article"
 
 
+# Sitemaps and feeds give an article's own address; pages may give another category's.
 URL_PREFERENCE = {
     Origin.SITEMAP: 0,
+    Origin.FEED: 0,
     Origin.SEED: 1,
-    Origin.FEED: 1,
-    Origin.LISTING: 2,
-    Origin.ARTICLE: 3,
+    Origin.LISTING: 1,
+    Origin.ARTICLE: 1,
 }
 
 
@@ -86,9 +87,23 @@ class Fetch:
 
 @dataclass(slots=True)
 class _Candidate:
-    url: str
-    origin: Origin
+    """An article found and not fetched yet, with every address it was found under: for
+    each, the best place it was found (``URL_PREFERENCE``) and how many pages link it."""
+
     found_on: str
+    addresses: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, url: str, origin: Origin) -> None:
+        entry = self.addresses.setdefault(url, [URL_PREFERENCE[origin], 0])
+        entry[0] = min(entry[0], URL_PREFERENCE[origin])
+        entry[1] += 1
+
+    def best(self) -> str:
+        """The address to fetch: a sitemap's, else the one most pages link to (another
+        category's address of an article answers with a redirect), else the first found."""
+        return min(
+            self.addresses, key=lambda url: (self.addresses[url][0], -self.addresses[url][1])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +199,8 @@ class Frontier:
         self.parked: list[ListingWalk] = []
         self.shapes: Counter[str] = Counter()
         self.primary_listings = 0
+        # Articles every listing page read links to (a side block): no listing's items.
+        self.chrome: frozenset[str] | None = None
         self.feeds: dict[str, str] = {}
         self.feeds_released = False
         # sitemaps and coverage
@@ -361,42 +378,32 @@ class Frontier:
             self.linked_elsewhere.setdefault(key, url)
             if not self.discovering and self._sitemap_lacks(key):
                 self._lose_coverage(f"{url} (linked from {found_on}) is in no sitemap")
-        if seen and (key in self.released or key in self.candidates or self._is_archived(url, key)):
-            self._prefer(key, url, origin)
+        waiting = self.candidates.get(key)
+        if waiting is not None:
+            waiting.add(url, origin)
             return
-        if route.section in self.dead_sections:
+        if seen:
+            return
+        if key in self.released:
+            self._skip(url, Skip.ALREADY_KNOWN, "another address of an article", found_on)
+        elif route.section in self.dead_sections:
             self._skip(
                 url,
                 Skip.NOT_ARTICLE_OR_LISTING,
                 f"section {route.section!r} served no article",
                 found_on,
             )
-            return
-        if key in self.released or key in self.candidates:
-            if not self._prefer(key, url, origin):
-                self._skip(url, Skip.ALREADY_KNOWN, "another address of an article", found_on)
-            return
-        if self._is_archived(url, key):
+        elif self._is_archived(url, key):
             self._skip(url, Skip.ALREADY_KNOWN, "archived", found_on)
-            return
-        if not self.allowed(url):
+        elif not self.allowed(url):
             self._skip(url, Skip.ROBOTS, "article", found_on)
-            return
-        self.candidates[key] = _Candidate(url, origin, found_on)
-        if self.probe is None:
-            self._start_probe(url)
-        self._release_articles()
-
-    def _prefer(self, key: str, url: str, origin: Origin) -> bool:
-        """Keep the better address of a waiting article; True if ``url`` is kept."""
-        waiting = self.candidates.get(key)
-        if waiting is None or waiting.url == url:
-            return waiting is not None
-        if URL_PREFERENCE[origin] < URL_PREFERENCE[waiting.origin]:
-            self._skip(waiting.url, Skip.ALREADY_KNOWN, "another address of an article", url)
-            self.candidates[key] = _Candidate(url, origin, waiting.found_on)
-            return True
-        return False
+        else:
+            candidate = _Candidate(found_on)
+            candidate.add(url, origin)
+            self.candidates[key] = candidate
+            self.count("dvcrawl/discovered/articles", 1)
+            if self.probe is None:
+                self._start_probe(url)
 
     def _is_archived(self, url: str, key: str) -> bool:
         if self.settings.full:
@@ -421,6 +428,7 @@ class Frontier:
             return
         walk = self._walk_for(url, route)
         assert walk is not None
+        self.count("dvcrawl/discovered/listings", 1)
         if not walk.secondary:
             self.primary_listings += 1
         if route.page > 1:
@@ -452,11 +460,14 @@ class Frontier:
     ) -> None:
         """Take in one page of a walk and queue the next one, or end the walk."""
         full = self.settings.full
+        linked = frozenset(article_keys)
+        self.chrome = linked if self.chrome is None else self.chrome & linked
         following = walk.read_page(
             url,
             article_keys,
             next_url,
             loops_back=loops_back,
+            chrome=self.chrome,
             is_known=None if full else (lambda key: self.known.get(key, False)),
             stop_after=self.settings.stop_after,
             max_pages=self.settings.max_pages,
@@ -508,6 +519,8 @@ class Frontier:
 
         An empty answer means the crawl is done.
         """
+        if self.probe_pending:  # its request was lost (refused, filtered): go on without it
+            self.probe_pending = False
         if self.discovering:
             self.discovering = False
             if self._sitemaps_cover() is False:
@@ -552,11 +565,17 @@ class Frontier:
             self.queue.append(Fetch(FetchKind.FEED, url))
 
     def _release_articles(self) -> None:
+        """Articles go out once the listings in sight are walked, each at its best address
+        (the others are counted as not fetched)."""
         if self.discovering or self.probe_pending:
             return
         for key, candidate in self.candidates.items():
-            self.released[key] = candidate.url
-            self.queue.append(Fetch(FetchKind.ARTICLE, candidate.url, key=key))
+            url = candidate.best()
+            self.released[key] = url
+            self.queue.append(Fetch(FetchKind.ARTICLE, url, key=key))
+            for other in candidate.addresses:
+                if other != url:
+                    self._skip(other, Skip.ALREADY_KNOWN, "another address of an article", url)
         self.candidates.clear()
 
     def _finish(self) -> None:
@@ -634,7 +653,6 @@ class Frontier:
 
     def probe_done(self) -> None:
         self.probe_pending = False
-        self._release_articles()
 
     # --- outcomes of article pages ------------------------------------------------------
 

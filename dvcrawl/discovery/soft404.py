@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dvcrawl.items import Article
 
-# Share of word triples two extracted pages have in common for one to be the other: a
-# "not found" page that repeats the requested address still shares nearly all of them.
-SAME_PAGE = 0.8
+# A page is the "not found" page when it holds nearly all of that page's word triples and
+# not many more: the page may repeat the address asked for, or a search box's words.
+SAME_PAGE = 0.9
+SLACK = 20
 WORD = re.compile(r"\w+")
 
 
@@ -44,7 +45,6 @@ class NotFoundPage:
 
     def matches(self, article: Article) -> bool:
         shingles = _shingles(article)
-        if not shingles:
+        if not shingles or len(shingles) > 2 * len(self.shingles) + SLACK:
             return False
-        common = len(shingles & self.shingles)
-        return common / len(shingles | self.shingles) >= SAME_PAGE
+        return len(shingles & self.shingles) / len(self.shingles) >= SAME_PAGE

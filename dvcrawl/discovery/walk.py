@@ -30,6 +30,9 @@ TRAP_ENDS = frozenset({WalkEnd.REPEATED_PAGE, WalkEnd.EMPTY_PAGES, WalkEnd.PAGIN
 # ends the walk. A real listing never does this; a site that clamps a page number past the
 # end to the last page, or prints "next" under an empty list, does it forever.
 BARREN_LIMIT = 2
+# A page is compared with this many pages before it: a site that repeats a page (clamps a
+# page number past the end) repeats the last real one.
+RECENT_PAGES = 5
 
 
 @dataclass(eq=False)
@@ -51,7 +54,7 @@ class ListingWalk:
     page_links: dict[int, str] = field(default_factory=dict)
     """Links to pages of this listing seen anywhere, by page number."""
     articles: set[str] = field(default_factory=set)
-    content_pages: set[frozenset[str]] = field(default_factory=set)
+    recent: list[frozenset[str]] = field(default_factory=list)
     barren: int = 0
 
     def __post_init__(self) -> None:
@@ -68,6 +71,7 @@ class ListingWalk:
         next_url: str | None,
         *,
         loops_back: bool = False,
+        chrome: frozenset[str] = frozenset(),
         is_known: Callable[[str], bool] | None = None,
         stop_after: int = 0,
         max_pages: int = 0,
@@ -76,7 +80,9 @@ class ListingWalk:
 
         ``article_keys`` are the articles the page links to, in page order; ``next_url``
         the next page it links to (or that the grammar builds); ``loops_back`` that its
-        "next" link points to a page of this walk already read. ``is_known`` (incremental
+        "next" link points to a page of this walk already read; ``chrome`` the articles
+        every page of the site links to (side blocks), which are no listing's items.
+        ``is_known`` (incremental
         crawls only) says whether an article is archived already: a page whose new
         articles are all archived, or ``stop_after`` of them in a row, ends the walk.
         """
@@ -86,13 +92,11 @@ class ListingWalk:
         keys = list(dict.fromkeys(article_keys))
         new = [key for key in keys if key not in self.articles]
         self.articles.update(keys)
-        signature = frozenset(keys)
-        if new:
-            self.barren = 0
-            self.content_pages.add(signature)
-        else:
-            self.barren += 1
-        if not new and signature and signature in self.content_pages:
+        items = frozenset(keys) - chrome
+        repeated = bool(items) and any(items == page - chrome for page in self.recent)
+        self.recent = [*self.recent[-(RECENT_PAGES - 1) :], items]
+        self.barren = 0 if new else self.barren + 1
+        if not new and repeated:
             self.end = WalkEnd.REPEATED_PAGE
         elif self.barren >= BARREN_LIMIT:
             self.end = WalkEnd.EMPTY_PAGES

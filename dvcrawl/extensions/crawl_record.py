@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DROP_PREFIX = "item_dropped_reasons_count/"
+# URLs discovered and not fetched, by reason (dvcrawl.discovery.grammar.Skip).
+SKIPPED_PREFIX = "dvcrawl/skipped/"
 LAYOUT_DROPS = ("MissingTitle", "MissingBody")
 LAYOUT_ALARM_SHARE = 0.5
 LAYOUT_ALARM_MIN_PAGES = 4
@@ -65,8 +67,10 @@ def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "spider": sum(v for k, v in stats.items() if k.startswith("spider_exceptions/")),
         "pipeline": stats.get("dvcrawl/item_errors", 0),
     }
+    skipped = sum(v for k, v in stats.items() if k.startswith(SKIPPED_PREFIX))
     return {
         "requests": stats.get("downloader/request_count", 0),
+        "skipped": skipped,
         "listing_pages": stats.get("dvcrawl/pages/listing", 0),
         "article_pages": stats.get("dvcrawl/pages/article", 0),
         "stored": stats.get("dvcrawl/stored", 0),

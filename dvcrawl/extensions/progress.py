@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 def progress_line(site: str, stats: dict[str, Any]) -> str:
     counts = outcome_counts(stats)
     dropped = sum(counts["dropped"].values()) - counts["duplicates"]
+    found = stats.get("dvcrawl/discovered/articles", 0)
     return (
-        f"[{site}] {counts['listing_pages']} listing pages, {counts['article_pages']} articles "
-        f"fetched: {counts['stored']} stored, {counts['duplicates']} duplicate, "
-        f"{dropped} dropped, {counts['errors']} errors"
+        f"[{site}] {counts['listing_pages']} listing pages, {found} articles found, "
+        f"{counts['article_pages']} fetched: {counts['stored']} stored, "
+        f"{counts['duplicates']} duplicate, {dropped} dropped, {counts['errors']} errors"
     )
 
 

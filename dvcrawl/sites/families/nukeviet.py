@@ -167,8 +167,6 @@ class NukeVietGrammar:
             and ARTICLE_SLUG.match(last)
         ):
             return self._detail(url, address, [*segments[:-1], last + ".html"])
-        if address.extra_query:
-            return Route.other("query variant of a listing")
         return self._listing(url, address, segments)
 
     @staticmethod
@@ -225,6 +223,8 @@ class NukeVietGrammar:
                 )
         if len(segments) > 2 or not all(ALIAS.match(s) for s in segments):
             return Route.other("unknown page of a module")
+        if address.extra_query:
+            return Route.other("query variant of a listing")
         return self._listing_route(url, address, segments, page)
 
     def _listing_route(
