@@ -15,6 +15,8 @@ from dvcrawl.storage.db import get_engine, session_factory
 from dvcrawl.storage.models import ArticleRecord, CrawlRunRecord
 from dvcrawl.storage.repository import ArchiveRepository
 
+pytestmark = pytest.mark.slow
+
 QUIET = ("--delay", "0", "--progress", "0")
 # Characters that TCVN3 text shows when it is read as cp1252 ("§¶ng", "LËp", "c«ng").
 LEGACY_SURFACE = ("§", "¶", "Ë", "«", "©", "Ö")

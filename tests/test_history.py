@@ -28,6 +28,8 @@ from dvcrawl.storage.models import (
 from dvcrawl.storage.repository import ArchiveRepository, RevisionConflict
 from dvcrawl.text import Author, Byline
 
+pytestmark = pytest.mark.slow
+
 VN = timezone(timedelta(hours=7))
 URL = "https://tinhuybinhphuoc.vn/news/dan-van/hoi-nghi-1049.html"
 FIRST_FETCH = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)

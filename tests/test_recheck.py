@@ -30,6 +30,8 @@ from dvcrawl.storage.models import ArticleRecord, CrawlRunRecord, PageVisitRecor
 from dvcrawl.storage.repository import ArchiveRepository
 from dvcrawl.text import VIETNAM_TZ
 
+pytestmark = pytest.mark.slow
+
 REDIRECT_URL = HOME_REDIRECT_URLS[0]
 LISTING_WITH_REMOVED_LINK = "listing-dia-phuong-1.html"
 REMOVED_LINK = '<a href="/Home/Tin-hoat-dong/Dia-phuong-don-vi/20002/'

@@ -25,6 +25,8 @@ from warc_site import LISTING_PATH, WireServer, crawl_args
 
 from dvcrawl.warc import iter_records
 
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 COLLECTION = "dvcrawl"
 ARTICLE_PATH = (

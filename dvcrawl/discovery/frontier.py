@@ -37,7 +37,7 @@ MAX_URL_LENGTH = 2083
 # Listings of one shape (digits and query values aside): a calendar or a faceted search
 # builds thousands of them; a category tree has a few dozen of each.
 LISTINGS_PER_SHAPE = 60
-MAX_FEEDS = 8
+MAX_FEEDS = 40
 MAX_SITEMAPS = 500
 # Article pages of one section that turned out not to be articles, with none that was,
 # while other sections gave articles: the section serves something else (a documents or a
