@@ -82,7 +82,8 @@ class CrawlResult:
             if outcome in self.revisits
         )
         rechecked = "" if self.rechecked is None else f"{self.rechecked} rechecked: "
-        skipped = f", {c['skipped']} links not followed" if c["skipped"] else ""
+        count = c["skipped"]
+        skipped = f", {count} link{'s' if count != 1 else ''} not followed" if count else ""
         return (
             f"{self.site_key}: {rechecked}{c['stored']} stored{revisited}, "
             f"{c['duplicates']} duplicate, "
