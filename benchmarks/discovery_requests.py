@@ -1,6 +1,6 @@
 """Requests per stored article: a site crawled from its front door, offline.
 
-For the real NukeViet capture (../shared/captures/nukeviet-dev) and every synthetic NukeViet
+For the real NukeViet capture (tests/fixtures/captures/nukeviet-dev) and every synthetic NukeViet
 portal of tests/nukeviet_sites.py (one per routing and listing template, plus traps), it
 runs the real ``dvcrawl crawl <home URL> --replay …`` twice into one fresh database and
 prints, per site:
@@ -34,7 +34,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPTURE = ROOT.parent / "shared" / "captures" / "nukeviet-dev"
+CAPTURE = ROOT / "tests" / "fixtures" / "captures" / "nukeviet-dev"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nukeviet_sites import PRESETS, build_site  # noqa: E402

@@ -64,7 +64,8 @@ def main() -> None:
     "start_urls",
     multiple=True,
     metavar="URL",
-    help="With --family: a listing URL to start from (repeatable).",
+    help="With --family: a URL to start from, the front door or a listing (repeatable); "
+    "discovery goes on from there and from the site's home page.",
 )
 @click.option("--key", "site_key", help="With --family: the key to store the site under.")
 @DB_OPTION
@@ -89,7 +90,8 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=10,
     show_default=True,
-    help="Incremental: stop paging a listing after this many consecutive archived articles.",
+    help="Incremental: stop paging a listing after this many consecutive archived articles "
+    "(a page that offers nothing new stops it too).",
 )
 @click.option(
     "--max-pages",

@@ -19,7 +19,7 @@ from dvcrawl.sites.families.nukeviet import NukeVietGrammar
 
 pytestmark = pytest.mark.slow
 
-CAPTURE = Path(__file__).parent.parent.parent / "shared" / "captures" / "nukeviet-dev"
+CAPTURE = Path(__file__).parent / "fixtures" / "captures" / "nukeviet-dev"
 # The goal: a complete first crawl makes at most 1.3 requests per article it stores.
 REQUESTS_PER_ARTICLE = 1.3
 GRAMMAR = NukeVietGrammar()

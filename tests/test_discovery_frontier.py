@@ -86,6 +86,20 @@ def test_a_whole_sitemap_stands_in_for_the_listings() -> None:
     assert front.skips[Skip.COVERED] == 2, "both categories are left, counted"
 
 
+def test_a_module_the_sitemaps_say_nothing_of_is_walked() -> None:
+    # The sitemap index leaves a news module out (its sitemap switched off): its listings
+    # are walked even though the sitemaps stand in for the other module's.
+    front = frontier()
+    front.add_seed(HOME)
+    branches = HOME + "hoat-dong-cac-dang-bo/"
+    read_home(front, [CAT, branches, art(1)])
+    read_sitemaps(front, [art(1), art(2)])
+    fetched = answer_probe(front)
+    assert (FetchKind.LISTING, branches) in kinds(fetched)
+    assert (FetchKind.LISTING, CAT) not in kinds(fetched)
+    assert front.covered
+
+
 def test_a_sitemap_cut_at_the_cms_limit_leaves_the_listings_to_be_walked() -> None:
     front = frontier()
     front.add_seed(HOME)

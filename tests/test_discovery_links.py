@@ -16,7 +16,7 @@ from dvcrawl.items import Article
 from dvcrawl.parsing.page import Page
 from dvcrawl.sites import FAMILIES
 
-CAPTURE = Path(__file__).parent.parent.parent / "shared" / "captures" / "nukeviet-dev"
+CAPTURE = Path(__file__).parent / "fixtures" / "captures" / "nukeviet-dev"
 WARC = CAPTURE / "site.warc.gz"
 
 

@@ -207,6 +207,7 @@ class Frontier:
         self.sitemaps: set[str] = set()
         self.guessed_sitemaps: set[str] = set()
         self.sitemap_articles: set[str] = set()
+        self.sitemap_sections: set[str] = set()
         self.sitemap_whole = True
         self.linked_elsewhere: dict[str, str] = {}
         self.coverage_lost: str | None = None
@@ -374,6 +375,7 @@ class Frontier:
         key = route.key
         if origin is Origin.SITEMAP:
             self.sitemap_articles.add(key)
+            self.sitemap_sections.add(route.section)
         else:
             self.linked_elsewhere.setdefault(key, url)
             if not self.discovering and self._sitemap_lacks(key):
@@ -443,6 +445,7 @@ class Frontier:
                 first_url=route.first_page or url,
                 secondary=route.secondary,
                 hub=route.kind is RouteKind.HUB,
+                section=route.section,
             )
             self.walks[route.key] = walk
         return walk
@@ -485,7 +488,7 @@ class Frontier:
         """Queue the walk's next page now, or park the walk until coverage is decided."""
         if walk.end is not None or walk.next_url is None:
             return
-        if self.discovering or walk.secondary or self._covered():
+        if self.discovering or walk.secondary or self._covers(walk):
             self.parked.append(walk)
             return
         kind = FetchKind.SEED if walk.seed and not walk.started else FetchKind.LISTING
@@ -525,36 +528,29 @@ class Frontier:
             self.discovering = False
             if self._sitemaps_cover() is False:
                 self._lose_coverage(self._uncovered_reason())
-            if not self._covered():
-                if self.primary_listings == 0:
-                    self._release_feeds()
-                self._release_parked(primary_only=True)
-            self._release_articles()
-            if self.queue:
-                return self.take()
-        if not self._covered() and any(not w.secondary for w in self.parked):
-            self._release_parked(primary_only=True)
-        elif self.parked and not self._covered() and self.primary_listings == 0:
-            self._release_parked(primary_only=False)
+            if not self._covered() and self.primary_listings == 0:
+                self._release_feeds()
+        self._release_parked()
+        if not self.queue and self.parked and not self._covered() and self.primary_listings == 0:
+            self._release_parked(secondary=True)
         self._release_articles()
         if self.queue:
             return self.take()
         self._finish()
         return []
 
-    def _release_parked(self, *, primary_only: bool) -> None:
+    def _release_parked(self, *, secondary: bool = False) -> None:
+        """Let go every parked walk the sitemaps do not stand in for (tags, authors and
+        topics only with ``secondary``)."""
         keep: list[ListingWalk] = []
         for walk in self.parked:
-            if primary_only and walk.secondary:
+            if walk.end is not None:
+                continue
+            if (walk.secondary and not secondary) or self._covers(walk):
                 keep.append(walk)
-            elif walk.end is None:
-                self.queue.append(
-                    Fetch(
-                        FetchKind.SEED if walk.seed and not walk.started else FetchKind.LISTING,
-                        walk.next_url or walk.first_url,
-                        walk,
-                    )
-                )
+                continue
+            kind = FetchKind.SEED if walk.seed and not walk.started else FetchKind.LISTING
+            self.queue.append(Fetch(kind, walk.next_url or walk.first_url, walk))
         self.parked = keep
 
     def _release_feeds(self) -> None:
@@ -582,7 +578,7 @@ class Frontier:
         """Count what the crawl leaves unfetched: walks parked under coverage, feeds, tags."""
         for walk in self.parked:
             if walk.end is None:
-                walk.stop(WalkEnd.COVERED if self._covered() else WalkEnd.LAST_PAGE)
+                walk.stop(WalkEnd.COVERED if self._covers(walk) else WalkEnd.LAST_PAGE)
                 reason = Skip.SECONDARY_LISTING if walk.secondary else Skip.COVERED
                 self._skip(
                     walk.first_url,
@@ -630,11 +626,16 @@ class Frontier:
             and self._sitemaps_cover() is True
         )
 
+    def _covers(self, walk: ListingWalk) -> bool:
+        """Whether the sitemaps stand in for this listing: they list every article, and
+        some of its part of the site (a module the sitemap index may leave out is walked)."""
+        return self._covered() and walk.section in self.sitemap_sections
+
     def _lose_coverage(self, reason: str) -> None:
         if self.coverage_lost is None:
             self.coverage_lost = reason
             if not self.discovering:
-                self._release_parked(primary_only=True)
+                self._release_parked()
 
     @property
     def covered(self) -> bool:

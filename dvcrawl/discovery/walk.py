@@ -45,6 +45,8 @@ class ListingWalk:
     seed: bool = False
     hub: bool = False
     """A page read for its links alone (a home page): never paged."""
+    section: str = ""
+    """The part of the site it lists (a NukeViet module): see ``Route.section``."""
     page: int = 0
     """The last page read (0: none yet)."""
     next_url: str | None = None
