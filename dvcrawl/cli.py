@@ -40,6 +40,18 @@ DB_OPTION = click.option(
 )
 
 
+def output_option(help_text: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """``--format table|json``, as the commands that print a result share it."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"dvcrawl: {message}", err=True)
     sys.exit(code)
@@ -340,13 +352,7 @@ def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
     type=click.Path(exists=True),
     help="Answer from recorded responses instead of the network (as crawl --replay).",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@output_option()
 @click.option(
     "--contact",
     envvar="DVCRAWL_CONTACT_URL",
@@ -539,13 +545,7 @@ def _filters(
     help="When more articles match, rank only the ones stored last; 0: rank every match "
     "(slow for common words in a large corpus).",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@output_option()
 @DB_OPTION
 def search_command(
     query: str,
@@ -645,13 +645,7 @@ def export_command(
 
 @main.command("history")
 @click.argument("url")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@output_option()
 @DB_OPTION
 def history_command(url: str, output: str, database_url: str) -> None:
     """An archived article's versions and events, oldest first.
@@ -752,14 +746,7 @@ def _clip(text: str, width: int) -> str:
 )
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Show what would change and write nothing.")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: changed fields, old -> new, shortened; json: one object a line, in full.",
-)
+@output_option("table: changed fields, old -> new, shortened; json: one object a line, in full.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),

@@ -66,6 +66,19 @@ def extract(fixture: PageFixture) -> dict[str, Any]:
     return normalize_article(parse_article(page, profile)).to_dict()
 
 
+def fetched_uris(warc_dir: Path) -> list[str]:
+    """The URLs of the responses archived in ``warc_dir``, in the order they were written."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    uris = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type in ("response", "revisit"):
+                    uris.append(record.rec_headers.get_header("WARC-Target-URI"))
+    return uris
+
+
 def site_fixtures() -> list[Path]:
     return sorted(p.parent for p in SITE_FIXTURES.glob("*/manifest.json"))
 

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_dvcrawl
+from conftest import fetched_uris, run_dvcrawl
 from nukeviet_sites import PRESETS, SiteTruth, build_site
-from warcio.archiveiterator import ArchiveIterator
 
 from dvcrawl.discovery.grammar import RouteKind
 from dvcrawl.sites.families.nukeviet import NukeVietGrammar
@@ -55,20 +54,10 @@ def crawl_twice(home: str, replay: Path, folder: Path, *flags: str) -> TwoCrawls
             row = connection.execute("SELECT * FROM crawl_runs ORDER BY id DESC").fetchone()
         run = dict(row) if row else {}
         run["stats"] = json.loads(run.get("stats") or "{}")
-        crawls.append(Crawl(output, run, fetched_urls(warcs), read_report(report)))
+        crawls.append(Crawl(output, run, fetched_uris(warcs), read_report(report)))
     with sqlite3.connect(database) as connection:
         stored = {url for (url,) in connection.execute("SELECT url FROM articles")}
     return TwoCrawls(stored, *crawls)
-
-
-def fetched_urls(warcs: Path) -> list[str]:
-    urls = []
-    for path in sorted(warcs.glob("*.warc.gz")):
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type in ("response", "revisit"):
-                    urls.append(record.rec_headers.get_header("WARC-Target-URI"))
-    return urls
 
 
 def read_report(path: Path) -> list[dict[str, str]]:

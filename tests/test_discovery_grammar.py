@@ -56,6 +56,8 @@ def test_articles_in_every_routing(url: str, key: str) -> None:
             "/index.php?language=vi&nv=news&op=hoat-dong",
         ),
         ("/index.php?language=vi&nv=news/page-2", "news", 2, "/index.php?language=vi&nv=news"),
+        # rewrite_endurl set to ".html": page N is not article N.
+        ("/news/hoat-dong/page-2.html", "news/hoat-dong", 2, "/news/hoat-dong.html"),
     ],
 )
 def test_listings_and_their_pages(url: str, key: str, page: int, first: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_dvcrawl
+from conftest import fetched_uris, run_dvcrawl
 from sqlalchemy import update
 from test_history import (
     EDITED_URL,
@@ -20,7 +20,6 @@ from test_history import (
     make_article,
     site_state,
 )
-from warcio.archiveiterator import ArchiveIterator
 
 from dvcrawl.extensions.crawl_record import crawl_alarms
 from dvcrawl.sites import get_site
@@ -73,17 +72,6 @@ def archived_urls(database_url: str) -> list[str]:
 def latest_run(database_url: str) -> CrawlRunRecord:
     with session_factory(get_engine(database_url))() as session:
         return ArchiveRepository(session).runs("danvan", limit=1)[0]
-
-
-def fetched_uris(warc_dir: Path) -> list[str]:
-    """The URLs of the responses archived in ``warc_dir``."""
-    uris = []
-    for path in sorted(warc_dir.glob("*.warc.gz")):
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type in ("response", "revisit"):
-                    uris.append(record.rec_headers.get_header("WARC-Target-URI"))
-    return uris
 
 
 def events_of(database_url: str, url: str) -> list[tuple[str, int | None, str | None]]:

@@ -183,7 +183,10 @@ class NukeVietGrammar:
         return Route(RouteKind.SITEMAP)
 
     def _detail(self, url: str, address: _Address, segments: list[str]) -> Route:
-        match = ARTICLE_SLUG.match(segments[-1][: -len(".html")])
+        slug = segments[-1][: -len(".html")]
+        if PAGE_SEGMENT.match(slug.lower()):  # a site whose rewrite_endurl is ".html"
+            return self._listing(url, address, [*segments[:-1], slug])
+        match = ARTICLE_SLUG.match(slug)
         functions = [s.lower() for s in segments[:-1]]
         for name in functions[:2]:
             if name in NEWS_FUNCTIONS_OTHER:
@@ -256,9 +259,10 @@ class NukeVietGrammar:
             tail = f"/page-{page}" if page > 1 else ""
             query = [(k, PAGE_TAIL.sub("", v) + tail if k == field else v) for k, v in query]
             return urlunsplit(parts._replace(query=urlencode(query, safe="/"), fragment=""))
-        slash = "/" if parts.path.endswith("/") else ""
-        base = PAGE_TAIL.sub("", parts.path.rstrip("/"))
-        path = f"{base}/page-{page}{slash}" if page > 1 else f"{base}{slash}"
+        # The end of the path is rewrite_endurl: "/" by default, ".html" on some sites.
+        end = "/" if parts.path.endswith("/") else ".html" if parts.path.endswith(".html") else ""
+        base = PAGE_TAIL.sub("", parts.path.rstrip("/").removesuffix(".html"))
+        path = f"{base}/page-{page}{end}" if page > 1 else f"{base}{end}"
         return urlunsplit(parts._replace(path=path or "/", fragment=""))
 
     def probe_url(self, article_url: str) -> str | None:
