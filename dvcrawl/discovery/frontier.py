@@ -243,9 +243,9 @@ class Frontier:
         if route.kind is RouteKind.ARTICLE:
             self.discover(url, Origin.SEED, "seed")
             return
-        listed = route.kind in (RouteKind.LISTING, RouteKind.HUB)
-        walk = self._walk_for(url, route) if listed else None
-        if walk is None:
+        if route.kind in (RouteKind.LISTING, RouteKind.HUB):
+            walk = self._walk_for(url, route)
+        else:  # a page the grammar cannot place: read once for its links
             walk = ListingWalk(key=f"seed:{url}", first_url=url, hub=True)
             self.walks[walk.key] = walk
         if walk.seed or walk.started:
@@ -429,7 +429,6 @@ class Frontier:
             self._skip(url, Skip.ROBOTS, "listing", found_on)
             return
         walk = self._walk_for(url, route)
-        assert walk is not None
         self.count("dvcrawl/discovered/listings", 1)
         if not walk.secondary:
             self.primary_listings += 1
@@ -437,7 +436,7 @@ class Frontier:
             walk.page_links.setdefault(route.page, url)
         self._let_walk(walk)
 
-    def _walk_for(self, url: str, route: Route) -> ListingWalk | None:
+    def _walk_for(self, url: str, route: Route) -> ListingWalk:
         walk = self.walks.get(route.key)
         if walk is None:
             walk = ListingWalk(

@@ -28,7 +28,7 @@ from dvcrawl.discovery.frontier import (
 from dvcrawl.discovery.grammar import RouteKind
 from dvcrawl.discovery.links import page_links, read_feed, read_sitemap, robots_sitemaps
 from dvcrawl.discovery.soft404 import NotFoundPage
-from dvcrawl.discovery.walk import ListingWalk
+from dvcrawl.discovery.walk import ListingWalk, WalkEnd
 from dvcrawl.items import Article
 from dvcrawl.parsing import parse_article, parse_listing
 from dvcrawl.parsing.page import Page, page_from_response
@@ -233,6 +233,10 @@ class ArticlesSpider(Spider):
             frontier.add_seed(seed)
         self._use_robots()
         walk = frontier.claim(response.url)
+        for earlier in response.meta.get("redirect_urls") or ():  # the same page, fetched
+            other = frontier.claim(earlier)
+            if other is not None and other is not walk:
+                other.stop(WalkEnd.LAST_PAGE)
         if walk is not None:
             yield from self.parse_listing(response, walk)
         yield from self._requests(frontier.take())
