@@ -12,7 +12,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from dvcrawl.discovery.detect import Detection
-from dvcrawl.extensions.crawl_record import (
+from dvcrawl.outcomes import (
     REVISIT_OUTCOMES,
     crawl_alarms,
     outcome_counts,

@@ -109,6 +109,23 @@ class Article:
         return dict(sorted(data.items()))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ArticleGone:
+    """An archived article the site no longer shows: it answered 404 or 410, or redirected
+    to a page that is not that article on the site."""
+
+    site_key: str
+    url: str
+    """The archived URL that was requested."""
+    kind: str
+    """``taken_down`` or ``redirected_away``."""
+    http_status: int | None
+    location: str | None = None
+    """Where it redirected, or where the 404 came from after redirects."""
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ListingPage:
     """What a listing page offers: article links in page order, and the next page."""

@@ -70,7 +70,6 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "dvcrawl.extensions.crawl_record.CrawlRecorder": 500,
     "dvcrawl.extensions.progress.ProgressReporter": 510,
 }
 

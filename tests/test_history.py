@@ -482,20 +482,26 @@ def test_stats_shows_edits_and_takedowns_per_crawl(revisits: Revisits) -> None:
     assert (again["EDITED"], again["GONE"]) == ("0", "0")
 
 
-def test_dedupe_lets_a_stored_url_through_as_a_revisit(database_url: str) -> None:
-    from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId
-
+def test_a_stored_url_is_a_revisit_and_another_url_of_its_id_a_duplicate(
+    database_url: str,
+) -> None:
     factory = session_factory(prepare(database_url))
     with factory.begin() as session:
         ArchiveRepository(session).save_site(get_site("binh-phuoc"))
-    store(factory, make_article())
-    pipeline = DedupePipeline(database_url)
-    pipeline.open_spider()
-    edited = make_article(**EDITED)
-    assert pipeline.process_item(edited) is edited
+    stored = store(factory, make_article())
     elsewhere = "https://tinhuybinhphuoc.vn/news/khac/hoi-nghi-1049.html"
-    with pytest.raises(DuplicateArticleId):
-        pipeline.process_item(make_article(url=elsewhere, canonical_url=elsewhere))
+    with factory.begin() as session:
+        repository = ArchiveRepository(session)
+        revisit = repository.store_article(make_article(**EDITED), None)
+        duplicate = repository.store_article(
+            make_article(url=elsewhere, canonical_url=elsewhere), None
+        )
+    assert (revisit.kind, revisit.article_id) == ("revisit", stored)
+    assert (duplicate.kind, duplicate.reason, duplicate.article_id) == (
+        "duplicate",
+        "article_id",
+        stored,
+    )
 
 
 @pytest.mark.parametrize(

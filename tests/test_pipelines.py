@@ -11,8 +11,8 @@ from conftest import run_dvcrawl
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from dvcrawl.extensions.crawl_record import crawl_alarms, outcome_counts
 from dvcrawl.items import Article, Caption
+from dvcrawl.outcomes import crawl_alarms, outcome_counts
 from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId, DuplicateContent
 from dvcrawl.pipelines.normalize import NormalizePipeline, normalize_article
 from dvcrawl.pipelines.validate import MissingBody, MissingTitle, NaiveDatetime, validate_article
@@ -89,9 +89,8 @@ def test_validation_drops_are_named_by_reason(fields: dict[str, object], drop: t
         validate_article(article(**fields))
 
 
-def test_dedupe_within_one_crawl(tmp_path: Path) -> None:
-    pipeline = DedupePipeline(f"sqlite:///{tmp_path / 'c.sqlite3'}")
-    pipeline.open_spider()
+def test_dedupe_within_one_crawl() -> None:
+    pipeline = DedupePipeline()
     first = normalize_article(article())
     pipeline.process_item(first)
     same_id = normalize_article(

@@ -21,7 +21,7 @@ from test_history import (
     site_state,
 )
 
-from dvcrawl.extensions.crawl_record import crawl_alarms
+from dvcrawl.outcomes import crawl_alarms
 from dvcrawl.sites import get_site
 from dvcrawl.spiders.articles import recheck_cutoff
 from dvcrawl.storage.db import get_engine, prepare, session_factory

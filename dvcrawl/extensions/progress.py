@@ -9,7 +9,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from dvcrawl.extensions.crawl_record import outcome_counts
+from dvcrawl.outcomes import outcome_counts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

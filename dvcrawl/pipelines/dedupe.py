@@ -1,22 +1,17 @@
-"""Drop articles already seen in this crawl, or repeating another stored article.
+"""Drop articles already seen in this crawl, by URL, site id or content.
 
-A stored article fetched again under its own URL is no duplicate but a revisit: it goes
-on to the store pipeline, which compares it with what is stored.
+Repeats of articles stored by earlier crawls are told by the store pipeline, in the same
+transaction as the insert; a stored article fetched again under its own URL is no
+duplicate but a revisit, which the store pipeline compares with what is stored.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from dvcrawl.items import Article
-from dvcrawl.storage.db import prepare, session_factory
-from dvcrawl.storage.repository import ArchiveRepository
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from sqlalchemy.orm import Session, sessionmaker
 
 
 class DuplicateArticle(DropItem):
@@ -46,36 +41,18 @@ REASONS: dict[str, type[DuplicateArticle]] = {
 
 
 class DedupePipeline:
-    """Within a crawl by in-memory keys, across crawls by asking the repository.
+    """Within a crawl, by in-memory keys: the same URL, site id or content again."""
 
-    Across crawls only another article's site id or content is a duplicate; the same URL
-    again is a revisit, let through. Content is compared within one site: the same wire
-    story on two provincial sites is two archived pages, not a duplicate.
-    """
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
+    def __init__(self) -> None:
         self.seen: dict[tuple[str, str], str] = {}
-        self.sessions: sessionmaker[Session] | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler.settings["DVCRAWL_DATABASE_URL"])
-
-    def open_spider(self) -> None:
-        self.sessions = session_factory(prepare(self.database_url))
-
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
         keys = self._keys(item)
         for reason, key in keys:
             if (reason, key) in self.seen:
                 raise REASONS[reason](f"{item.url} repeats {self.seen[reason, key]} ({reason})")
-        assert self.sessions is not None
-        with self.sessions() as session:
-            found = ArchiveRepository(session).find_duplicate(item)
-        if found is not None and found[0] != "url":
-            reason, article_id = found
-            raise REASONS[reason](f"{item.url} repeats stored article #{article_id} ({reason})")
         for reason, key in keys:
             self.seen[reason, key] = item.url or ""
         return item

@@ -82,7 +82,9 @@ class NormalizePipeline:
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
         normalized = normalize_article(item)
         for name in (*TEXT_FIELDS, "body"):
             if getattr(normalized, name) != getattr(item, name):

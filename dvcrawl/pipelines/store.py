@@ -1,22 +1,43 @@
-"""Store each article in one transaction: the article with all its parts, or nothing.
+"""The archive's one writer: every row a crawl writes goes through here.
 
-A stored article fetched again (a ``--full`` crawl) is compared with what is stored: an
-edit keeps the earlier state as a version (``revise_article``), an unchanged page only
-updates its visit. Either way an article that was gone is recorded as restored.
+The writer opens the database when the crawl opens: it records the site and opens the
+crawl record, reads what the archive holds of the site (``ArchiveIndex``) and hands the
+spider an ``ArchiveView`` of it (the ``archive_opened`` signal); the spider never opens
+the database. Items arrive here last in the pipeline:
+
+* an ``Article`` is stored in one transaction, whole or not at all. One that repeats a
+  stored article by URL is a revisit, compared with what is stored: an edit keeps the
+  earlier state as a version (``revise_article``), an unchanged page only updates its
+  visit; either way an article that was gone is recorded as restored. One that repeats
+  another stored article by site id or content is dropped as a duplicate;
+* an ``ArticleGone`` records a takedown or a redirect away of an archived article.
+
+Articles dropped earlier in the pipeline (duplicates, pages that are no article) leave a
+visit, so an incremental crawl does not fetch them again. When the crawl closes, its
+record is completed with its counts and alarms.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dvcrawl.items import Article
-from dvcrawl.pipelines.dedupe import DuplicateArticle
+from scrapy import Spider, signals
+from scrapy.exceptions import DropItem
+
+from dvcrawl import signals as dvcrawl_signals
+from dvcrawl.items import Article, ArticleGone
+from dvcrawl.outcomes import crawl_alarms, jsonable, outcome_counts
+from dvcrawl.pipelines.dedupe import REASONS, DuplicateArticle
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import (
     EDITED,
     RESTORED,
     STORED,
+    ArchiveIndex,
     ArchiveRepository,
     RevisionConflict,
 )
@@ -26,69 +47,157 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session, sessionmaker
 
+    from dvcrawl.sites.profile import SiteProfile
+
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class StoreConflict(DuplicateArticle):
-    """Another writer stored the same article between the dedupe check and the insert."""
+    """Another writer stored the same article between the duplicate check and the insert."""
 
 
 class DuplicateAfterEdit(DuplicateArticle):
     """A stored article, fetched again, now has another stored article's site id or content."""
 
 
-class StorePipeline:
-    """Writes articles through the repository; a database error is raised, never swallowed."""
+@dataclass
+class ArchiveView:
+    """What the spider may read of the archive, handed over when the crawl opens."""
 
-    def __init__(self, database_url: str, stats: StatsCollector) -> None:
+    site_key: str
+    run_id: int
+    index: ArchiveIndex
+    archived_urls: Callable[[datetime | None], Iterator[str]]
+    """The site's archived article URLs in id order, streamed from the database (only those
+    not fetched or visited since the time given): what a recheck crawl requests."""
+
+
+class StorePipeline:
+    """Writes the crawl through the repository; a database error is raised, never swallowed."""
+
+    def __init__(self, crawler: Crawler, database_url: str) -> None:
+        self.crawler = crawler
         self.database_url = database_url
-        self.stats = stats
         self.sessions: sessionmaker[Session] | None = None
+        self.run_id: int | None = None
+        self.index = ArchiveIndex()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler.settings["DVCRAWL_DATABASE_URL"], crawler.stats)
+        pipeline = cls(crawler, crawler.settings["DVCRAWL_DATABASE_URL"])
+        connect = crawler.signals.connect
+        connect(pipeline.item_dropped, signal=signals.item_dropped)
+        connect(pipeline.spider_closed, signal=signals.spider_closed)
+        connect(pipeline.site_identified, signal=dvcrawl_signals.site_identified)
+        return pipeline
+
+    @property
+    def stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    # --- opening and closing the crawl record --------------------------------------------
 
     def open_spider(self) -> None:
+        spider = self.crawler.spider
+        profile: SiteProfile = spider.profile  # type: ignore[union-attr]
         self.sessions = session_factory(prepare(self.database_url))
-
-    def process_item(self, item: Article) -> Article:
-        assert self.sessions is not None
-        assert item.site_key
-        assert item.url
-        run_id = self.stats.get_value("dvcrawl/crawl_run_id")
-        outcome = "stored"
+        settings = self.crawler.settings
+        mode = crawl_mode(settings.getbool("DVCRAWL_FULL"), settings.getbool("DVCRAWL_RECHECK"))
         with self.sessions.begin() as session:
             repository = ArchiveRepository(session)
-            article_id = repository.add_article(item, run_id)
-            if article_id is None:
-                found = repository.find_duplicate(item)
-                if found is None or found[0] != "url":
-                    stored = f"#{found[1]}" if found else "an article"
-                    raise StoreConflict(f"{item.url} was stored meanwhile as {stored}")
-                article_id = found[1]
-                outcome = self._revisit(repository, article_id, item, run_id)
-            repository.record_visit(
-                site_key=item.site_key,
-                url=item.url,
-                site_article_id=item.site_article_id,
-                outcome=STORED,
-                article_id=article_id,
-                crawl_run_id=run_id,
+            repository.save_site(profile)
+            self.run_id = repository.start_run(profile.key, mode)
+            self.index = repository.archive_index(profile.key)
+        self.stats.set_value("dvcrawl/crawl_run_id", self.run_id)
+        view = ArchiveView(profile.key, self.run_id, self.index, self._archived_urls(profile.key))
+        self.crawler.signals.send_catch_log(dvcrawl_signals.archive_opened, archive=view)
+
+    def _archived_urls(self, site_key: str) -> Callable[[datetime | None], Iterator[str]]:
+        def stream(before: datetime | None) -> Iterator[str]:
+            assert self.sessions is not None
+            with self.sessions() as session:
+                for _, url in ArchiveRepository(session).archived_urls(site_key, before):
+                    yield url
+
+        return stream
+
+    def site_identified(self, profile: SiteProfile) -> None:
+        """A site given by URL alone now has its family: the site row says so."""
+        self._write(lambda repository: repository.save_site(profile))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.sessions is None or self.run_id is None:
+            return
+        for alarm in crawl_alarms(self.stats.get_stats()):
+            logger.error("%s: %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
+            self.stats.inc_value("dvcrawl/alarms")
+        stats = self.stats.get_stats()
+        run_id = self.run_id
+        self._write(
+            lambda repository: repository.finish_run(
+                run_id,
+                finish_reason=reason,
+                stats={key: jsonable(value) for key, value in sorted(stats.items())},
+                **outcome_counts(stats),
             )
+        )
+
+    def _write(self, work: Callable[[ArchiveRepository], T]) -> T:
+        """Run ``work`` in one transaction of its own."""
+        assert self.sessions is not None
+        with self.sessions.begin() as session:
+            return work(ArchiveRepository(session))
+
+    # --- items -------------------------------------------------------------------------
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            return self._store(item)
+        if isinstance(item, ArticleGone):
+            self._write(lambda repository: self._gone(repository, item))
+        return item
+
+    def _store(self, item: Article) -> Article:
+        assert item.site_key
+        assert item.url
+        outcome, article_id = self._write(lambda repository: self._store_in(repository, item))
+        self.index.add_article(article_id, item.url, item.canonical_url, item.site_article_id)
         self.stats.inc_value(
             "dvcrawl/stored" if outcome == "stored" else f"dvcrawl/revisit/{outcome}"
         )
         logger.debug("%s %s as article #%d", outcome, item.url, article_id)
         return item
 
-    def _revisit(
-        self, repository: ArchiveRepository, article_id: int, item: Article, run_id: int | None
-    ) -> str:
+    def _store_in(self, repository: ArchiveRepository, item: Article) -> tuple[str, int]:
+        assert item.site_key
+        assert item.url
+        found = repository.store_article(item, self.run_id)
+        if found.kind == "duplicate" and found.reason == "conflict":
+            raise StoreConflict(f"{item.url} was stored meanwhile")
+        if found.kind == "duplicate":
+            raise REASONS[found.reason](
+                f"{item.url} repeats stored article #{found.article_id} ({found.reason})"
+            )
+        outcome = "stored"
+        if found.kind == "revisit":
+            outcome = self._revisit(repository, found.article_id, item)
+        repository.record_visit(
+            site_key=item.site_key,
+            url=item.url,
+            site_article_id=item.site_article_id,
+            outcome=STORED,
+            article_id=found.article_id,
+            crawl_run_id=self.run_id,
+        )
+        return outcome, found.article_id
+
+    def _revisit(self, repository: ArchiveRepository, article_id: int, item: Article) -> str:
         """Compare a stored article fetched again; "edited" or "unchanged"."""
         try:
             changed = repository.revise_article(
-                article_id, item, reason=EDITED, crawl_run_id=run_id
+                article_id, item, reason=EDITED, crawl_run_id=self.run_id
             )
         except RevisionConflict as exc:
             raise DuplicateAfterEdit(f"{item.url}: {exc}") from exc
@@ -96,7 +205,7 @@ class StorePipeline:
             article_id,
             RESTORED,
             http_status=200,
-            crawl_run_id=run_id,
+            crawl_run_id=self.run_id,
             observed_at=item.fetched_at,
             warc_file=item.warc_file,
             warc_offset=item.warc_offset,
@@ -108,3 +217,66 @@ class StorePipeline:
             logger.info("%s was edited: %s", item.url, ", ".join(changed))
             return "edited"
         return "unchanged"
+
+    def _gone(self, repository: ArchiveRepository, item: ArticleGone) -> None:
+        """Record that an archived article is gone. The same takedown as the one last
+        recorded is counted as ``still_gone``, not recorded again; the page visit is
+        updated either way, so a recheck with a cutoff knows the article was checked."""
+        article_id = repository.archived_article_id(item.site_key, item.url)
+        if article_id is None:
+            return
+        event_id = repository.record_event(
+            article_id,
+            item.kind,
+            http_status=item.http_status,
+            location=item.location,
+            crawl_run_id=self.run_id,
+            warc_file=item.warc_file,
+            warc_offset=item.warc_offset,
+        )
+        repository.record_visit(
+            site_key=item.site_key,
+            url=item.url,
+            site_article_id=self.crawler.spider.profile.article_id(item.url),  # type: ignore[union-attr]
+            outcome=item.kind,
+            detail=f"HTTP {item.http_status}" + (f" to {item.location}" if item.location else ""),
+            article_id=article_id,
+            crawl_run_id=self.run_id,
+        )
+        self.stats.inc_value(
+            f"dvcrawl/revisit/{item.kind if event_id is not None else 'still_gone'}"
+        )
+        logger.info(
+            "archived article #%d %s: %s (HTTP %s%s)",
+            article_id,
+            item.kind.replace("_", " "),
+            item.url,
+            item.http_status,
+            f", to {item.location}" if item.location else "",
+        )
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException) -> None:
+        """An article page dropped (a duplicate, no article) is visited for good: the next
+        incremental crawl does not fetch it again."""
+        if not isinstance(item, Article) or not item.url or not item.site_key:
+            return
+        if not isinstance(exception, DropItem) or self.sessions is None:
+            return
+        kind = "duplicate" if isinstance(exception, DuplicateArticle) else "dropped"
+        site_key, url = item.site_key, item.url
+        self._write(
+            lambda repository: repository.record_visit(
+                site_key=site_key,
+                url=url,
+                site_article_id=item.site_article_id,
+                outcome=f"{kind}:{type(exception).__name__}",
+                detail=str(exception),
+                crawl_run_id=self.run_id,
+            )
+        )
+        self.index.add_visit(url, item.site_article_id)
+
+
+def crawl_mode(full: bool, recheck: bool) -> str:
+    """The crawl run's mode: "recheck", "full" or "incremental"."""
+    return "recheck" if recheck else "full" if full else "incremental"

@@ -6,7 +6,7 @@ so every reason below shows up by name in the crawl's stats and its crawl record
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
@@ -67,7 +67,9 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
         validate_article(item)
         for name in OPTIONAL_FIELDS:
             if not getattr(item, name):

@@ -15,6 +15,7 @@ from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem, IgnoreRequest
 from scrapy.http import Response
 
+from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.discovery.detect import detect
 from dvcrawl.discovery.frontier import (
     Fetch,
@@ -29,22 +30,27 @@ from dvcrawl.discovery.grammar import RouteKind
 from dvcrawl.discovery.links import page_links, read_feed, read_sitemap, robots_sitemaps
 from dvcrawl.discovery.soft404 import NotFoundPage
 from dvcrawl.discovery.walk import ListingWalk, WalkEnd
-from dvcrawl.items import Article
+from dvcrawl.items import Article, ArticleGone
 from dvcrawl.parsing import parse_article, parse_listing
+from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page, page_from_response
+from dvcrawl.pipelines.store import ArchiveView, crawl_mode
 from dvcrawl.sites import FAMILIES, UNDETECTED, adhoc_profile, get_site, with_seeds
 from dvcrawl.sites.profile import SiteProfile
-from dvcrawl.storage.db import prepare, session_factory
-from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveRepository
+from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveIndex
 from dvcrawl.text import VIETNAM_TZ
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from sqlalchemy.orm import Session, sessionmaker
 
 
 # An archived article answering one of these is gone from the site (a takedown).
 GONE_STATUSES = (404, 410)
+# Article redirects are followed by the spider, which tells a redirect to another address
+# of the article from one away from it (a takedown), whether the target was fetched already
+# or lies on another site.
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 10
 WARC_META_KEY = "dvcrawl_warc"
 KIND_META_KEY = "dvcrawl_kind"
 # Seeds and sitemaps first (they find the most per request), then listings, then articles.
@@ -58,9 +64,6 @@ PRIORITIES = {
 }
 # Drops that say the page was no article (its section may serve none at all).
 NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound")
-# Sent once a site given by URL alone has its family (from its front door), with the
-# profile the crawl goes on with: the crawl record stores it.
-site_identified = object()
 # The finish reason of a crawl whose front door matched no platform family.
 NO_FAMILY = "no_family_detected"
 
@@ -106,7 +109,7 @@ class ArticlesSpider(Spider):
         self.full = False
         self.recheck = False
         self.recheck_before: datetime | None = None
-        self.sessions: sessionmaker[Session] | None = None
+        self.archive: ArchiveView | None = None
         self.frontier: Frontier | None = None
         self.robots: Protego | None = None
         self.robots_read = False
@@ -142,13 +145,12 @@ class ArticlesSpider(Spider):
         if spider.recheck and spider.full:
             raise ValueError("DVCRAWL_RECHECK and DVCRAWL_FULL exclude each other")
         spider.recheck_before = recheck_cutoff(settings.get("DVCRAWL_RECHECK_BEFORE") or "")
-        spider.sessions = session_factory(prepare(settings["DVCRAWL_DATABASE_URL"]))
         report_path = settings.get("DVCRAWL_SKIP_REPORT") or ""
         if report_path:
             spider.skip_report = Path(report_path).open("a", encoding="utf-8")  # noqa: SIM115
         spider.frontier = spider._new_frontier()
         connect = crawler.signals.connect
-        connect(spider.request_scheduled, signal=signals.request_scheduled)
+        connect(spider.archive_opened, signal=dvcrawl_signals.archive_opened)
         connect(spider.request_dropped, signal=signals.request_dropped)
         connect(spider.response_received, signal=signals.response_received)
         connect(spider.spider_idle, signal=signals.spider_idle)
@@ -156,6 +158,14 @@ class ArticlesSpider(Spider):
         connect(spider.item_dropped, signal=signals.item_dropped)
         connect(spider.spider_closed, signal=signals.spider_closed)
         return spider
+
+    def archive_opened(self, archive: ArchiveView) -> None:
+        """What the archive holds of the site, from its writer (the spider reads it only)."""
+        self.archive = archive
+
+    @property
+    def _index(self) -> ArchiveIndex:
+        return self.archive.index if self.archive is not None else ArchiveIndex()
 
     def _new_frontier(self) -> Frontier:
         settings = self.crawler.settings
@@ -227,7 +237,7 @@ class ArticlesSpider(Spider):
             name=self.profile.name.replace(UNDETECTED.name, family.name),
         )
         self.frontier = self._new_frontier()
-        self.crawler.signals.send_catch_log(site_identified, profile=self.profile)
+        self.crawler.signals.send_catch_log(dvcrawl_signals.site_identified, profile=self.profile)
         frontier = self._frontier
         for seed in (response.url, *self.profile.seeds):
             frontier.add_seed(seed)
@@ -255,13 +265,12 @@ class ArticlesSpider(Spider):
             self._frontier.add_sitemap(url, found_on="robots.txt", guessed=not self.robot_sitemaps)
 
     def _archived_urls(self) -> Iterator[str]:
-        """The site's archived article URLs, streamed from the database in id order."""
-        assert self.sessions is not None
-        with self.sessions() as session:
-            repository = ArchiveRepository(session)
-            for _, url in repository.archived_urls(self.profile.key, self.recheck_before):
-                self._inc("dvcrawl/recheck/requested")
-                yield url
+        """The site's archived article URLs, streamed by the writer in id order."""
+        if self.archive is None:
+            return
+        for url in self.archive.archived_urls(self.recheck_before):
+            self._inc("dvcrawl/recheck/requested")
+            yield url
 
     # --- requests -------------------------------------------------------------------------
 
@@ -298,14 +307,15 @@ class ArticlesSpider(Spider):
             priority=PRIORITIES[fetch.kind],
         )
 
-    def _article_request(self, url: str, key: str) -> Request:
+    def _article_request(self, url: str, key: str, **meta: Any) -> Request:
         return Request(
             url,
             callback=self.parse_article,
             meta={
                 KIND_META_KEY: "article",
-                "handle_httpstatus_list": GONE_STATUSES,
+                "handle_httpstatus_list": (*GONE_STATUSES, *REDIRECT_STATUSES),
                 "dvcrawl_key": key,
+                **meta,
             },
             priority=PRIORITIES[FetchKind.ARTICLE],
         )
@@ -488,14 +498,20 @@ class ArticlesSpider(Spider):
 
     # --- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+    def parse_article(self, response: Response) -> Iterator[Article | ArticleGone | Request]:
         redirects = response.meta.get("redirect_urls") or []
         first_url = redirects[0] if redirects else response.url
         warc = response.meta.get(WARC_META_KEY)
+        if response.status in REDIRECT_STATUSES:
+            yield from self._article_redirect(response, first_url)
+            return
         if response.status in GONE_STATUSES:
             location = response.url if redirects else None
-            if not self._record_gone(first_url, TAKEN_DOWN, response.status, location, warc):
+            gone = self._gone(first_url, TAKEN_DOWN, response.status, location, warc)
+            if gone is None:
                 self._http_error(response)
+            else:
+                yield gone
             return
         self._inc("dvcrawl/pages/article")
         page = page_from_response(response)
@@ -509,6 +525,34 @@ class ArticlesSpider(Spider):
         yield article
         if not self.recheck:
             yield from self._article_links(page, response)
+
+    def _article_redirect(
+        self, response: Response, first_url: str
+    ) -> Iterator[ArticleGone | Request]:
+        """Follow an article's redirect, unless it leads an archived article away."""
+        location = response.headers.get(b"Location")
+        if not location:
+            self._http_error(response)
+            return
+        target = absolute_url(response.url, location.decode("latin-1"))
+        chain = [*(response.meta.get("redirect_urls") or []), response.url]
+        reasons = [*(response.meta.get("redirect_reasons") or []), response.status]
+        if self._leads_away(first_url, target):
+            warc = response.meta.get(WARC_META_KEY)
+            gone = self._gone(first_url, REDIRECTED_AWAY, reasons[0], target, warc)
+            if gone is not None:
+                yield gone
+                return
+        if len(chain) > MAX_REDIRECTS:
+            self._inc("dvcrawl/article/redirect_loop")
+            self.logger.error("%s: more than %d redirects", first_url, MAX_REDIRECTS)
+            return
+        yield self._article_request(
+            target,
+            response.meta.get("dvcrawl_key", ""),
+            redirect_urls=chain,
+            redirect_reasons=reasons,
+        )
 
     def _not_found(self, page: Page, article: Article, redirected: bool) -> str | None:
         """Why this article page is the site's "not found" answer, if it is one."""
@@ -547,23 +591,6 @@ class ArticlesSpider(Spider):
 
     # --- archived articles gone -----------------------------------------------------------
 
-    def request_scheduled(self, request: Request, spider: Spider) -> None:
-        """Where an archived article redirects away, record it and do not follow.
-
-        Redirects are scheduled as new requests, so they are seen here whatever comes of
-        them next (another domain's is filtered as offsite, a page fetched already is a
-        duplicate); a page that is not the article is not worth fetching.
-        """
-        redirects = request.meta.get("redirect_urls")
-        if request.meta.get(KIND_META_KEY) != "article" or not redirects:
-            return
-        if not self._leads_away(redirects[0], request.url):
-            return
-        status = _redirect_status(request.meta)
-        warc = request.meta.get(WARC_META_KEY)
-        if self._record_gone(redirects[0], REDIRECTED_AWAY, status, request.url, warc):
-            raise IgnoreRequest(f"archived article {redirects[0]} redirects away")
-
     def _leads_away(self, article_url: str, target: str) -> bool:
         """Whether ``target`` is not that article on this site: another domain, a page that
         is no article (the home page, a listing), or another article."""
@@ -575,55 +602,27 @@ class ArticlesSpider(Spider):
         old_id, new_id = self.profile.article_id(article_url), self.profile.article_id(target)
         return old_id is not None and new_id is not None and old_id != new_id
 
-    def _record_gone(
+    def _gone(
         self,
         url: str,
         kind: str,
         status: int | None,
         location: str | None,
         warc: dict[str, Any] | None,
-    ) -> bool:
-        """Record that an archived article is gone; False if ``url`` was never archived.
-
-        The same takedown as the one last recorded is counted as ``still_gone``, not
-        recorded again; the page visit is updated either way, so a recheck with a cutoff
-        knows the article was checked.
-        """
-        assert self.sessions is not None
-        run_id = self.crawler.stats.get_value("dvcrawl/crawl_run_id")
-        with self.sessions.begin() as session:
-            repository = ArchiveRepository(session)
-            article_id = repository.archived_article_id(self.profile.key, url)
-            if article_id is None:
-                return False
-            event_id = repository.record_event(
-                article_id,
-                kind,
-                http_status=status,
-                location=location,
-                crawl_run_id=run_id,
-                warc_file=warc["file"] if warc else None,
-                warc_offset=warc["offset"] if warc else None,
-            )
-            repository.record_visit(
-                site_key=self.profile.key,
-                url=url,
-                site_article_id=self.profile.article_id(url),
-                outcome=kind,
-                detail=f"HTTP {status}" + (f" to {location}" if location else ""),
-                article_id=article_id,
-                crawl_run_id=run_id,
-            )
-        self._inc(f"dvcrawl/revisit/{kind if event_id is not None else 'still_gone'}")
-        self.logger.info(
-            "archived article #%d %s: %s (HTTP %s%s)",
-            article_id,
-            kind.replace("_", " "),
-            url,
-            status,
-            f", to {location}" if location else "",
+    ) -> ArticleGone | None:
+        """The takedown or redirect away of an archived article; None if ``url`` was never
+        archived."""
+        if self._index.archived_id(url) is None:
+            return None
+        return ArticleGone(
+            site_key=self.profile.key,
+            url=url,
+            kind=kind,
+            http_status=status,
+            location=location,
+            warc_file=warc["file"] if warc else None,
+            warc_offset=warc["offset"] if warc else None,
         )
-        return True
 
     def _http_error(self, response: Response) -> None:
         """A 404 of an article never archived: counted and logged as Scrapy's HttpError
@@ -635,9 +634,7 @@ class ArticlesSpider(Spider):
         )
 
     def _is_known(self, url: str, site_article_id: str) -> bool:
-        assert self.sessions is not None
-        with self.sessions() as session:
-            return ArchiveRepository(session).is_known(self.profile.key, url, site_article_id)
+        return self._index.is_known(url, site_article_id)
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(key)
@@ -651,11 +648,6 @@ def _on_home(home_url: str, path: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def crawl_mode(full: bool, recheck: bool) -> str:
-    """The crawl run's mode: "recheck", "full" or "incremental"."""
-    return "recheck" if recheck else "full" if full else "incremental"
-
-
 def recheck_cutoff(value: str) -> datetime | None:
     """``DVCRAWL_RECHECK_BEFORE`` as a time; a date or a time without zone is Vietnam time."""
     if not value.strip():
@@ -665,9 +657,3 @@ def recheck_cutoff(value: str) -> datetime | None:
     except ValueError:
         raise ValueError(f"DVCRAWL_RECHECK_BEFORE: not an ISO date or time: {value!r}") from None
     return cutoff if cutoff.tzinfo is not None else cutoff.replace(tzinfo=VIETNAM_TZ)
-
-
-def _redirect_status(meta: dict[str, Any]) -> int | None:
-    """The status the article URL answered with (301, 302 …); None for a ``<meta>`` refresh."""
-    reason = (meta.get("redirect_reasons") or [None])[0]
-    return reason if isinstance(reason, int) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -102,6 +102,29 @@ class ArchiveRepository:
 
     # what is known ------------------------------------------------------------
 
+    def archive_index(self, site_key: str) -> ArchiveIndex:
+        """The URLs and site ids one site's archive holds, read in two index scans: what a
+        crawl checks every link against, in memory."""
+        index = ArchiveIndex()
+        rows = self.session.execute(
+            select(
+                ArticleRecord.id,
+                ArticleRecord.url,
+                ArticleRecord.canonical_url,
+                ArticleRecord.site_article_id,
+            ).where(ArticleRecord.site_key == site_key)
+        )
+        for row in rows:
+            index.add_article(row.id, row.url, row.canonical_url, row.site_article_id)
+        visits = self.session.execute(
+            select(PageVisitRecord.url, PageVisitRecord.site_article_id).where(
+                PageVisitRecord.site_key == site_key
+            )
+        )
+        for visit in visits:
+            index.add_visit(visit.url, visit.site_article_id)
+        return index
+
     def is_known(self, site_key: str, url: str, site_article_id: str | None) -> bool:
         """Whether a listing link needs no fetch: stored, or visited with a final outcome."""
         article_match = fetched_or_canonical_at(url)
@@ -135,6 +158,19 @@ class ArchiveRepository:
         return None
 
     # writing ------------------------------------------------------------------
+
+    def store_article(self, article: Article, crawl_run_id: int | None) -> StoreOutcome:
+        """Store a new article, or say what it is instead: a revisit of the stored article
+        at its URL (the caller compares the two), or a duplicate of another stored article
+        by site id or content (``conflict``: stored by another writer just now)."""
+        found = self.find_duplicate(article)
+        if found is not None:
+            reason, article_id = found
+            return StoreOutcome("revisit" if reason == "url" else "duplicate", article_id, reason)
+        inserted = self.add_article(article, crawl_run_id)
+        if inserted is None:
+            return StoreOutcome("duplicate", 0, "conflict")
+        return StoreOutcome("stored", inserted)
 
     def add_article(self, article: Article, crawl_run_id: int | None) -> int | None:
         """Insert one article with its captions, authors and attachments; returns its id,
@@ -659,6 +695,53 @@ def _snapshots(children: dict[type[Any], list[dict[str, Any]]]) -> dict[str, Any
         name: [{field: row[field] for field in SNAPSHOT_FIELDS[name]} for row in children[model]]
         for name, model in CHILD_SNAPSHOTS.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    """What came of storing an article: ``stored``, ``revisit`` or ``duplicate`` (of the
+    article ``article_id``, by ``reason``: url, article_id, content or conflict)."""
+
+    kind: str
+    article_id: int
+    reason: str = ""
+
+
+@dataclass
+class ArchiveIndex:
+    """What one site's archive holds, kept in memory for a crawl: stored articles by URL
+    (fetched or canonical) and site id, and URLs and ids visited with a final outcome. The
+    crawl's writer keeps it up to date as it stores."""
+
+    articles: dict[str, int] = field(default_factory=dict)
+    article_keys: dict[str, int] = field(default_factory=dict)
+    visited: set[str] = field(default_factory=set)
+
+    def add_article(
+        self, article_id: int, url: str, canonical_url: str | None, site_article_id: str | None
+    ) -> None:
+        self.articles[url] = article_id
+        if canonical_url:
+            self.articles.setdefault(canonical_url, article_id)
+        if site_article_id:
+            self.article_keys.setdefault(site_article_id, article_id)
+
+    def add_visit(self, url: str, site_article_id: str | None) -> None:
+        self.visited.add(url)
+        if site_article_id:
+            self.visited.add(site_article_id)
+
+    def is_known(self, url: str, site_article_id: str | None) -> bool:
+        """Whether a link needs no fetch: archived, or visited with a final outcome."""
+        if url in self.articles or url in self.visited:
+            return True
+        return bool(site_article_id) and (
+            site_article_id in self.article_keys or site_article_id in self.visited
+        )
+
+    def archived_id(self, url: str) -> int | None:
+        """The archived article fetched from, or canonical at, ``url``."""
+        return self.articles.get(url)
 
 
 def fetched_or_canonical_at(url: str) -> ColumnElement[bool]:
