@@ -427,29 +427,55 @@ def list_sites() -> None:
     help="How many recent crawl runs to list.",
 )
 def stats(database_url: str, runs: int) -> None:
-    """Articles per site and the latest crawls."""
+    """Articles per site, what their crawls left to do, and the latest crawls.
+
+    \b
+    Per site: the articles stored, the newest publication date, the listings walked to
+    their last page of all listings walked, and the articles found by the crawls: still
+    pending (they failed, or the crawl was cut off: the next crawl fetches them) and given
+    up after failing too often. A crawl run whose process is gone (killed, the power cut)
+    is closed as interrupted.
+    """
     from dvcrawl.storage.db import prepare, session_factory
-    from dvcrawl.storage.repository import ArchiveRepository
+    from dvcrawl.storage.repository import (
+        DONE,
+        FAILED,
+        HOST,
+        PENDING,
+        ArchiveRepository,
+        FrontierSummary,
+        process_alive,
+    )
 
     try:
         engine = prepare(database_url)
     except DatabaseError as exc:
         fail(str(exc))
+    with session_factory(engine).begin() as session:
+        ArchiveRepository(session).close_interrupted_runs(HOST, process_alive)
     with session_factory(engine)() as session:
         repository = ArchiveRepository(session)
         summaries = repository.site_summaries()
+        frontier = repository.frontier_summaries()
         recent = repository.runs(limit=runs) if runs else []
-        site_rows = [
-            (
-                s.key,
-                s.family,
-                str(s.articles),
-                s.latest_published_at.date().isoformat() if s.latest_published_at else "-",
-                _when(s.last_run.started_at) if s.last_run else "-",
-                (s.last_run.finish_reason or "running") if s.last_run else "-",
+        site_rows = []
+        for s in summaries:
+            found = frontier.get(s.key, FrontierSummary())
+            complete, walked = found.listings
+            site_rows.append(
+                (
+                    s.key,
+                    s.family,
+                    str(s.articles),
+                    s.latest_published_at.date().isoformat() if s.latest_published_at else "-",
+                    f"{complete}/{walked}",
+                    str(sum(found.articles.get(state, 0) for state in (PENDING, DONE, FAILED))),
+                    str(found.articles.get(PENDING, 0)),
+                    str(found.articles.get(FAILED, 0)),
+                    _when(s.last_run.started_at) if s.last_run else "-",
+                    (s.last_run.finish_reason or "running") if s.last_run else "-",
+                )
             )
-            for s in summaries
-        ]
         run_rows = [
             (
                 str(r.id),
@@ -475,7 +501,21 @@ def stats(database_url: str, runs: int) -> None:
     if not site_rows:
         click.echo("no site crawled yet")
         return
-    _table(("SITE", "FAMILY", "ARTICLES", "LATEST", "LAST CRAWL", "RESULT"), site_rows)
+    _table(
+        (
+            "SITE",
+            "FAMILY",
+            "ARTICLES",
+            "LATEST",
+            "LISTINGS DONE",
+            "FOUND",
+            "PENDING",
+            "FAILED",
+            "LAST CRAWL",
+            "RESULT",
+        ),
+        site_rows,
+    )
     if run_rows:
         click.echo()
         _table(

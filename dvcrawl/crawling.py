@@ -62,8 +62,14 @@ class CrawlResult:
 
     @property
     def healthy(self) -> bool:
-        """Finished, without failure or alarm: what a scheduled crawl's exit code reports."""
-        return self.failure is None and self.finish_reason == "finished" and not self.alarms
+        """Finished, without failure or alarm, nothing left pending: what a scheduled crawl's
+        exit code reports."""
+        return (
+            self.failure is None
+            and self.finish_reason == "finished"
+            and not self.alarms
+            and not self.counts.get("pending")
+        )
 
     def summary(self) -> str:
         if self.failure is not None:
@@ -84,10 +90,12 @@ class CrawlResult:
         rechecked = "" if self.rechecked is None else f"{self.rechecked} rechecked: "
         count = c["skipped"]
         skipped = f", {count} link{'s' if count != 1 else ''} not followed" if count else ""
+        pending = c.get("pending", 0)
+        left = f", {pending} article{'s' if pending != 1 else ''} pending" if pending else ""
         return (
             f"{self.site_key}: {rechecked}{c['stored']} stored{revisited}, "
             f"{c['duplicates']} duplicate, "
-            f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors; "
+            f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors{left}; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
             f"{c['article_pages']} article pages){skipped}; crawl run #{self.run_id}, "
             f"{self.finish_reason or 'not started'}{alarms}"

@@ -126,6 +126,46 @@ class ArticleGone:
     warc_offset: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ListingProgress:
+    """Where the walk of one listing stands, as the frontier keeps it between crawls."""
+
+    key: str
+    first_url: str
+    section: str = ""
+    secondary: bool = False
+    pages_read: int = 0
+    resume_url: str | None = None
+    """The page to read next; None once the walk has ended."""
+    backfill_complete: bool = False
+    """Whether a walk has ever read the listing to its last page."""
+    end: str | None = None
+    """Why the walk ended, if it has (``dvcrawl.discovery.walk.WalkEnd``)."""
+
+
+@dataclass(kw_only=True)
+class FrontierUpdate:
+    """What a crawl found and how far it walked since the last update: the articles found
+    (site id, URL) and the walks that moved. The store pipeline keeps it in one
+    transaction, so a crawl cut off anywhere is picked up by the next from there."""
+
+    site_key: str
+    articles: list[tuple[str, str]] = field(default_factory=list)
+    listings: list[ListingProgress] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ArticleFailure:
+    """An article page that could not be fetched (after Scrapy's retries): it stays pending
+    for the next crawls, or is given up at once when ``permanent`` (a 404)."""
+
+    site_key: str
+    key: str
+    url: str
+    error: str
+    permanent: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class ListingPage:
     """What a listing page offers: article links in page order, and the next page."""

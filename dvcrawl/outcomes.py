@@ -55,6 +55,7 @@ def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "requests": stats.get("downloader/request_count", 0),
         "skipped": skipped,
+        "pending": stats.get("dvcrawl/frontier/pending", 0),
         "listing_pages": stats.get("dvcrawl/pages/listing", 0),
         "article_pages": stats.get("dvcrawl/pages/article", 0),
         "stored": stats.get("dvcrawl/stored", 0),

@@ -23,6 +23,8 @@ DVCRAWL_RECHECK = False
 # With DVCRAWL_RECHECK: only articles not fetched since this ISO date or time ("": all).
 DVCRAWL_RECHECK_BEFORE = ""
 DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
+# An article that keeps failing (5xx, timeouts) is tried by this many crawls, then given up.
+DVCRAWL_ARTICLE_MAX_ATTEMPTS = 8
 # Discovery reads the sitemaps (robots.txt's, else /sitemap.xml) and the feeds a site's
 # front door announces, beside its listings.
 DVCRAWL_DISCOVERY_SITEMAPS = True

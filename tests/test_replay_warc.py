@@ -205,7 +205,9 @@ def test_scrapy_middlewares_act_on_the_replayed_bytes(tmp_path: Path) -> None:
     assert output.returncode == 0, output.stderr[-3000:]
     articles, runs = read_corpus(database_url)
     assert_stored_as_expected(articles, {**expected, "stored": expected["stored"][1:]})
-    assert runs[0].stats["robotstxt/forbidden"] == 1
+    # Obeyed before any request: the article is left as forbidden, not requested.
+    assert runs[0].stats["dvcrawl/skipped/robots"] == 1
+    assert "robotstxt/forbidden" not in runs[0].stats
 
 
 # --- what the handler serves ----------------------------------------------------------------

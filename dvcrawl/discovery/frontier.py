@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from dvcrawl.discovery.grammar import Route, RouteKind, Skip, UrlGrammar
 from dvcrawl.discovery.walk import TRAP_ENDS, ListingWalk, WalkEnd
+from dvcrawl.items import FrontierUpdate, ListingProgress
 
 # Scrapy's URLLENGTH_LIMIT: a longer URL is a generated trap, not an address an editor made.
 MAX_URL_LENGTH = 2083
@@ -214,6 +215,9 @@ class Frontier:
         # the soft-404 probe
         self.probe: str | None = None
         self.probe_pending = False
+        # what the next FrontierUpdate carries
+        self.unsaved_articles: dict[str, str] = {}
+        self.unsaved_listings: dict[str, ListingProgress] = {}
 
     # --- what is on the site --------------------------------------------------------
 
@@ -232,6 +236,72 @@ class Frontier:
         if len(url) > MAX_URL_LENGTH:
             return Route.skipped(Skip.TRAP, f"URL longer than {MAX_URL_LENGTH} characters")
         return self.grammar.route(url)
+
+    # --- what earlier crawls left ---------------------------------------------------------
+
+    def resume(
+        self, listings: Iterable[ListingProgress], pending: Iterable[tuple[str, str]]
+    ) -> None:
+        """Pick up where earlier crawls left: a walk cut off goes on from the page it was to
+        read next, past the articles archived; a listing walked to its end is known (an
+        incremental crawl stops paging it at the first page with nothing new, once this
+        crawl finds it again); articles found and not stored are fetched."""
+        for saved in listings:
+            walk = ListingWalk(
+                key=saved.key,
+                first_url=saved.first_url,
+                secondary=saved.secondary,
+                section=saved.section,
+                backfill_complete=saved.backfill_complete,
+            )
+            self.walks[saved.key] = walk
+            cut_off = saved.resume_url and not saved.backfill_complete
+            if cut_off and not self.settings.full:
+                walk.page = saved.pages_read
+                walk.next_url = saved.resume_url
+                self.count("dvcrawl/frontier/walks_resumed", 1)
+                if not walk.secondary:
+                    self.primary_listings += 1
+                self._let_walk(walk)
+            else:
+                walk.dormant = True
+        for key, url in pending:
+            route = self.route(url)
+            if key in self.candidates or route.section in self.dead_sections:
+                continue
+            candidate = _Candidate("an earlier crawl")
+            candidate.add(url, Origin.LISTING)
+            self.candidates[key] = candidate
+            self.count("dvcrawl/frontier/articles_resumed", 1)
+            if self.probe is None:
+                self._start_probe(url)
+
+    def drain(self, site_key: str) -> FrontierUpdate | None:
+        """What was found and walked since the last call, for the archive to keep."""
+        if not self.unsaved_articles and not self.unsaved_listings:
+            return None
+        update = FrontierUpdate(
+            site_key=site_key,
+            articles=list(self.unsaved_articles.items()),
+            listings=list(self.unsaved_listings.values()),
+        )
+        self.unsaved_articles = {}
+        self.unsaved_listings = {}
+        return update
+
+    def _note_walk(self, walk: ListingWalk, resume_url: str | None = None) -> None:
+        if walk.hub or walk.key.startswith("seed:"):
+            return
+        self.unsaved_listings[walk.key] = ListingProgress(
+            key=walk.key,
+            first_url=walk.first_url,
+            section=walk.section,
+            secondary=walk.secondary,
+            pages_read=walk.page,
+            resume_url=resume_url or walk.next_url,
+            backfill_complete=walk.backfill_complete,
+            end=str(walk.end) if walk.end else None,
+        )
 
     # --- seeds, sitemaps, feeds ---------------------------------------------------------
 
@@ -340,19 +410,23 @@ class Frontier:
         return route
 
     def adopt(self, walk: ListingWalk, url: str) -> None:
-        """The walk's page answered at ``url`` (after a redirect): that listing is this walk,
-        and a walk of it that has not started yet is this one too."""
+        """The walk's page answered at ``url`` (after a redirect): the walk is that listing's,
+        unless another walk of it has read a page already, which then goes on alone."""
         route = self.route(url)
         if route.kind not in (RouteKind.LISTING, RouteKind.HUB) or route.key == walk.key:
             return
         other = self.walks.get(route.key)
         if other is walk:
             return
+        if other is not None and other.started:
+            walk.stop(WalkEnd.LAST_PAGE)
+            return
         if other is not None:
-            if other.started:
-                return
             other.stop(WalkEnd.LAST_PAGE)
         self.walks[route.key] = walk
+        walk.key = route.key
+        walk.first_url = route.first_page or url
+        walk.section = route.section
 
     def alias(self, page_url: str, alias_url: str) -> None:
         """``alias_url`` names the page fetched at ``page_url`` (canonical, og:url): it is
@@ -403,6 +477,7 @@ class Frontier:
             candidate = _Candidate(found_on)
             candidate.add(url, origin)
             self.candidates[key] = candidate
+            self.unsaved_articles[key] = url
             self.count("dvcrawl/discovered/articles", 1)
             if self.probe is None:
                 self._start_probe(url)
@@ -415,8 +490,9 @@ class Frontier:
         return self.known[key]
 
     def _listing(self, url: str, route: Route, found_on: str) -> None:
-        if route.key in self.walks:
-            self.walks[route.key].page_links.setdefault(route.page, url)
+        known = self.walks.get(route.key)
+        if known is not None and not known.dormant:
+            known.page_links.setdefault(route.page, url)
             return
         shape = _shape(route.first_page or url)
         self.shapes[shape] += 1
@@ -429,6 +505,7 @@ class Frontier:
             self._skip(url, Skip.ROBOTS, "listing", found_on)
             return
         walk = self._walk_for(url, route)
+        walk.dormant = False
         self.count("dvcrawl/discovered/listings", 1)
         if not walk.secondary:
             self.primary_listings += 1
@@ -461,7 +538,8 @@ class Frontier:
         loops_back: bool = False,
     ) -> None:
         """Take in one page of a walk and queue the next one, or end the walk."""
-        full = self.settings.full
+        # The incremental stop applies once a walk has read the listing to its end.
+        incremental = not self.settings.full and walk.backfill_complete
         linked = frozenset(article_keys)
         self.chrome = linked if self.chrome is None else self.chrome & linked
         following = walk.read_page(
@@ -470,17 +548,21 @@ class Frontier:
             next_url,
             loops_back=loops_back,
             chrome=self.chrome,
-            is_known=None if full else (lambda key: self.known.get(key, False)),
+            is_known=(lambda key: self.known.get(key, False)) if incremental else None,
             stop_after=self.settings.stop_after,
             max_pages=self.settings.max_pages,
         )
+        self._note_walk(walk)
         if following is None:
             self._walk_ended(walk)
             return
         self._let_walk(walk)
 
     def walk_failed(self, walk: ListingWalk) -> None:
+        """A page of the walk could not be fetched: the next crawl reads it again."""
+        resume_url = walk.next_url
         walk.stop(WalkEnd.FAILED)
+        self._note_walk(walk, resume_url)
         self._walk_ended(walk)
 
     def _let_walk(self, walk: ListingWalk) -> None:

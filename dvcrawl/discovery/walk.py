@@ -26,6 +26,8 @@ class WalkEnd(StrEnum):
 
 
 TRAP_ENDS = frozenset({WalkEnd.REPEATED_PAGE, WalkEnd.EMPTY_PAGES, WalkEnd.PAGINATION_LOOP})
+# Ends after which every page of the listing has been read: its backfill is complete.
+TO_THE_END = frozenset({WalkEnd.LAST_PAGE, *TRAP_ENDS})
 # Pages in a row that offer no article an earlier page of the walk did not: the second one
 # ends the walk. A real listing never does this; a site that clamps a page number past the
 # end to the last page, or prints "next" under an empty list, does it forever.
@@ -47,6 +49,10 @@ class ListingWalk:
     """A page read for its links alone (a home page): never paged."""
     section: str = ""
     """The part of the site it lists (a NukeViet module): see ``Route.section``."""
+    backfill_complete: bool = False
+    """Whether a walk (this one or an earlier crawl's) has read the listing to its end."""
+    dormant: bool = False
+    """Known from an earlier crawl, not found by this one (yet): not walked."""
     page: int = 0
     """The last page read (0: none yet)."""
     next_url: str | None = None
@@ -110,6 +116,8 @@ class ListingWalk:
             self.end = WalkEnd.MAX_PAGES
         else:
             self.next_url = next_url
+        if self.end in TO_THE_END:
+            self.backfill_complete = True
         return self.next_url
 
     def stop(self, reason: WalkEnd) -> None:

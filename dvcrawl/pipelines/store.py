@@ -20,6 +20,7 @@ record is completed with its counts and alarms.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,17 +30,22 @@ from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 
 from dvcrawl import signals as dvcrawl_signals
-from dvcrawl.items import Article, ArticleGone
+from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
 from dvcrawl.outcomes import crawl_alarms, jsonable, outcome_counts
 from dvcrawl.pipelines.dedupe import REASONS, DuplicateArticle
 from dvcrawl.storage.db import prepare, session_factory
 from dvcrawl.storage.repository import (
     EDITED,
+    FAILED,
+    HOST,
+    PENDING,
     RESTORED,
     STORED,
     ArchiveIndex,
     ArchiveRepository,
+    FrontierState,
     RevisionConflict,
+    process_alive,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +77,8 @@ class ArchiveView:
     archived_urls: Callable[[datetime | None], Iterator[str]]
     """The site's archived article URLs in id order, streamed from the database (only those
     not fetched or visited since the time given): what a recheck crawl requests."""
+    frontier: FrontierState | None = None
+    """What earlier crawls left to do (None for a recheck, which walks nothing)."""
 
 
 class StorePipeline:
@@ -79,6 +87,7 @@ class StorePipeline:
     def __init__(self, crawler: Crawler, database_url: str) -> None:
         self.crawler = crawler
         self.database_url = database_url
+        self.max_attempts = crawler.settings.getint("DVCRAWL_ARTICLE_MAX_ATTEMPTS")
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.index = ArchiveIndex()
@@ -105,13 +114,20 @@ class StorePipeline:
         self.sessions = session_factory(prepare(self.database_url))
         settings = self.crawler.settings
         mode = crawl_mode(settings.getbool("DVCRAWL_FULL"), settings.getbool("DVCRAWL_RECHECK"))
+        frontier: FrontierState | None = None
         with self.sessions.begin() as session:
             repository = ArchiveRepository(session)
             repository.save_site(profile)
-            self.run_id = repository.start_run(profile.key, mode)
+            for run_id in repository.close_interrupted_runs(HOST, process_alive, profile.key):
+                logger.warning("%s: crawl run #%d was interrupted", profile.key, run_id)
+            self.run_id = repository.start_run(profile.key, mode, host=HOST, pid=os.getpid())
             self.index = repository.archive_index(profile.key)
+            if mode != "recheck":
+                frontier = repository.frontier_state(profile.key)
         self.stats.set_value("dvcrawl/crawl_run_id", self.run_id)
-        view = ArchiveView(profile.key, self.run_id, self.index, self._archived_urls(profile.key))
+        view = ArchiveView(
+            profile.key, self.run_id, self.index, self._archived_urls(profile.key), frontier
+        )
         self.crawler.signals.send_catch_log(dvcrawl_signals.archive_opened, archive=view)
 
     def _archived_urls(self, site_key: str) -> Callable[[datetime | None], Iterator[str]]:
@@ -130,6 +146,14 @@ class StorePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
+        final = getattr(spider, "final_update", None)
+        update = final() if callable(final) else None
+        if isinstance(update, FrontierUpdate):
+            self._write(lambda repository: self._keep(repository, update))
+        site_key = spider.profile.key  # type: ignore[attr-defined]
+        counts = self._write(lambda repository: repository.frontier_summaries().get(site_key))
+        if counts is not None and counts.articles.get(PENDING):
+            self.stats.set_value("dvcrawl/frontier/pending", counts.articles[PENDING])
         for alarm in crawl_alarms(self.stats.get_stats()):
             logger.error("%s: %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
             self.stats.inc_value("dvcrawl/alarms")
@@ -157,7 +181,33 @@ class StorePipeline:
             return self._store(item)
         if isinstance(item, ArticleGone):
             self._write(lambda repository: self._gone(repository, item))
+        elif isinstance(item, FrontierUpdate):
+            self._write(lambda repository: self._keep(repository, item))
+        elif isinstance(item, ArticleFailure):
+            self._write(lambda repository: self._failed(repository, item))
         return item
+
+    @staticmethod
+    def _keep(repository: ArchiveRepository, update: FrontierUpdate) -> None:
+        """Articles found and walks moved, in one transaction."""
+        repository.save_discovered(update.site_key, update.articles)
+        for listing in update.listings:
+            repository.save_listing(update.site_key, listing)
+
+    def _failed(self, repository: ArchiveRepository, failure: ArticleFailure) -> None:
+        state, attempts = repository.article_failed(
+            failure.site_key,
+            failure.key,
+            failure.url,
+            failure.error,
+            permanent=failure.permanent,
+            max_attempts=self.max_attempts,
+        )
+        if state == FAILED:
+            self.stats.inc_value("dvcrawl/frontier/given_up")
+            logger.warning(
+                "%s: given up after %d attempts (%s)", failure.url, attempts, failure.error
+            )
 
     def _store(self, item: Article) -> Article:
         assert item.site_key
@@ -191,7 +241,15 @@ class StorePipeline:
             article_id=found.article_id,
             crawl_run_id=self.run_id,
         )
+        self._settle(repository, item)
         return outcome, found.article_id
+
+    @staticmethod
+    def _settle(repository: ArchiveRepository, item: Article) -> None:
+        """The article found is dealt with for good: the frontier's pending list drops it."""
+        assert item.site_key
+        assert item.url
+        repository.settle_article(item.site_key, item.site_article_id, item.url)
 
     def _revisit(self, repository: ArchiveRepository, article_id: int, item: Article) -> str:
         """Compare a stored article fetched again; "edited" or "unchanged"."""
@@ -234,10 +292,12 @@ class StorePipeline:
             warc_file=item.warc_file,
             warc_offset=item.warc_offset,
         )
+        site_article_id = self.crawler.spider.profile.article_id(item.url)  # type: ignore[union-attr]
+        repository.settle_article(item.site_key, site_article_id, item.url)
         repository.record_visit(
             site_key=item.site_key,
             url=item.url,
-            site_article_id=self.crawler.spider.profile.article_id(item.url),  # type: ignore[union-attr]
+            site_article_id=site_article_id,
             outcome=item.kind,
             detail=f"HTTP {item.http_status}" + (f" to {item.location}" if item.location else ""),
             article_id=article_id,
@@ -264,8 +324,9 @@ class StorePipeline:
             return
         kind = "duplicate" if isinstance(exception, DuplicateArticle) else "dropped"
         site_key, url = item.site_key, item.url
-        self._write(
-            lambda repository: repository.record_visit(
+
+        def visited(repository: ArchiveRepository) -> None:
+            repository.record_visit(
                 site_key=site_key,
                 url=url,
                 site_article_id=item.site_article_id,
@@ -273,7 +334,9 @@ class StorePipeline:
                 detail=str(exception),
                 crawl_run_id=self.run_id,
             )
-        )
+            self._settle(repository, item)
+
+        self._write(visited)
         self.index.add_visit(url, item.site_article_id)
 
 

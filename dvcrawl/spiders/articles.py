@@ -30,7 +30,7 @@ from dvcrawl.discovery.grammar import RouteKind
 from dvcrawl.discovery.links import page_links, read_feed, read_sitemap, robots_sitemaps
 from dvcrawl.discovery.soft404 import NotFoundPage
 from dvcrawl.discovery.walk import ListingWalk, WalkEnd
-from dvcrawl.items import Article, ArticleGone
+from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
 from dvcrawl.parsing import parse_article, parse_listing
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page, page_from_response
@@ -62,6 +62,8 @@ PRIORITIES = {
     FetchKind.LISTING: 20,
     FetchKind.ARTICLE: 0,
 }
+# What callbacks hand on: items for the archive's writer, and requests.
+SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
 # Drops that say the page was no article (its section may serve none at all).
 NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound")
 # The finish reason of a crawl whose front door matched no platform family.
@@ -208,6 +210,7 @@ class ArticlesSpider(Spider):
             )
             return
         frontier = self._frontier
+        self._resume()
         for seed in self.profile.seeds:
             frontier.add_seed(seed)
         self._use_robots()
@@ -219,7 +222,7 @@ class ArticlesSpider(Spider):
         assert self.frontier is not None
         return self.frontier
 
-    def parse_front(self, response: Response) -> Iterator[Request]:
+    def parse_front(self, response: Response) -> Iterator[SpiderOutput]:
         """The front door of a site given by URL alone: which family built it, then on."""
         page = page_from_response(response)
         detection = detect(page, FAMILIES.values())
@@ -239,6 +242,7 @@ class ArticlesSpider(Spider):
         self.frontier = self._new_frontier()
         self.crawler.signals.send_catch_log(dvcrawl_signals.site_identified, profile=self.profile)
         frontier = self._frontier
+        self._resume()
         for seed in (response.url, *self.profile.seeds):
             frontier.add_seed(seed)
         self._use_robots()
@@ -249,7 +253,16 @@ class ArticlesSpider(Spider):
                 other.stop(WalkEnd.LAST_PAGE)
         if walk is not None:
             yield from self.parse_listing(response, walk)
-        yield from self._requests(frontier.take())
+        yield from self._follow_up()
+
+    def _resume(self) -> None:
+        """Hand the frontier what earlier crawls of the site left to do."""
+        if self.archive is None or self.archive.frontier is None:
+            return
+        state = self.archive.frontier
+        self._frontier.resume(state.listings, ((a.key, a.url) for a in state.pending))
+        if state.waiting:
+            self.crawler.stats.set_value("dvcrawl/frontier/waiting", state.waiting)
 
     def _use_robots(self) -> None:
         """Hand the sitemaps robots.txt named (or the family's usual ones) to the frontier,
@@ -273,6 +286,18 @@ class ArticlesSpider(Spider):
             yield url
 
     # --- requests -------------------------------------------------------------------------
+
+    def _follow_up(self) -> Iterator[SpiderOutput]:
+        """What a callback hands on: what the frontier found (for the archive to keep),
+        then the requests it wants made."""
+        update = self._frontier.drain(self.profile.key)
+        if update is not None:
+            yield update
+        yield from self._requests(self._frontier.take())
+
+    def final_update(self) -> FrontierUpdate | None:
+        """What the frontier found since the last callback: the writer keeps it at close."""
+        return self.frontier.drain(self.profile.key) if self.frontier is not None else None
 
     def _requests(self, fetches: Iterable[Fetch]) -> Iterator[Request]:
         for fetch in fetches:
@@ -311,6 +336,7 @@ class ArticlesSpider(Spider):
         return Request(
             url,
             callback=self.parse_article,
+            errback=self.article_failed,
             meta={
                 KIND_META_KEY: "article",
                 "handle_httpstatus_list": (*GONE_STATUSES, *REDIRECT_STATUSES),
@@ -333,14 +359,15 @@ class ArticlesSpider(Spider):
         """robots.txt, fetched by Scrapy's middleware: its rules and ``Sitemap:`` lines."""
         if self.robot_sitemaps is not None or not request.meta.get("dont_obey_robotstxt"):
             return
-        if urlsplit(request.url).path != "/robots.txt" or self.frontier is None:
+        asked = [*(request.meta.get("redirect_urls") or ()), request.url][0]
+        if urlsplit(asked).path != "/robots.txt" or self.frontier is None:
             return
-        if not self._frontier.site.holds(request.url):
-            return
+        if not self._frontier.site.holds(asked) or 300 <= response.status < 400:
+            return  # a redirect: its target answers next
         self.robot_sitemaps = ()
         if response.status == 200:
             self.robots = Protego.parse(response.body.decode("utf-8", "replace"))
-            self.robot_sitemaps = robots_sitemaps(request.url, response.body)
+            self.robot_sitemaps = robots_sitemaps(response.url, response.body)
         self._use_robots()
         if not self.detecting and not self.recheck:
             self._schedule(self._frontier.take())
@@ -353,7 +380,7 @@ class ArticlesSpider(Spider):
         )
         return bool(self.robots.can_fetch(url, agent))
 
-    def parse_listing(self, response: Response, walk: ListingWalk) -> Iterator[Request]:
+    def parse_listing(self, response: Response, walk: ListingWalk) -> Iterator[SpiderOutput]:
         frontier = self._frontier
         page = page_from_response(response)
         seed_page = walk.seed and walk.page == 0
@@ -393,7 +420,7 @@ class ArticlesSpider(Spider):
                 self.profile.key,
             )
             self._inc("dvcrawl/listing/empty_first_page")
-        yield from self._requests(frontier.take())
+        yield from self._follow_up()
 
     def _next_page(
         self,
@@ -421,14 +448,48 @@ class ArticlesSpider(Spider):
                 loops_back = True
         return None, loops_back
 
-    def listing_failed(self, failure: Any) -> None:
+    def listing_failed(self, failure: Any) -> Iterator[SpiderOutput]:
         request = failure.request
         walk = request.cb_kwargs.get("walk") if request is not None else None
         if isinstance(walk, ListingWalk):
             self._frontier.walk_failed(walk)
         self._log_failure(failure)
+        yield from self._follow_up()
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    def article_failed(self, failure: Any) -> Iterator[ArticleFailure]:
+        """An article page that could not be fetched, Scrapy's retries spent (5xx, a timeout,
+        a refused connection): it stays pending, for the next crawl to try again."""
+        request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt, offsite: no fetch was attempted
+            self._log_failure(failure)
+            if not self.recheck:
+                yield ArticleFailure(
+                    site_key=self.profile.key,
+                    key=request.meta.get("dvcrawl_key") or request.url,
+                    url=request.url,
+                    error=str(failure.value),
+                    permanent=True,
+                )
+            return
+        response = getattr(failure.value, "response", None)
+        error = (
+            f"HTTP {response.status}"
+            if isinstance(response, Response)
+            else f"{type(failure.value).__name__}: {failure.value}"
+        )
+        self._inc("dvcrawl/article/failed")
+        self.logger.error("%s: %s", request.url, error)
+        if self.recheck:
+            return
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        yield ArticleFailure(
+            site_key=self.profile.key,
+            key=request.meta.get("dvcrawl_key") or self.profile.article_id(first) or first,
+            url=first,
+            error=error,
+        )
+
+    def parse_sitemap(self, response: Response) -> Iterator[SpiderOutput]:
         frontier = self._frontier
         document = read_sitemap(response.url, response.body) if response.status == 200 else None
         if document is None:
@@ -437,9 +498,9 @@ class ArticlesSpider(Spider):
         else:
             self._inc("dvcrawl/sitemaps/read")
             frontier.sitemap_read(response.url, document.is_index, document.urls, document.entries)
-        yield from self._requests(frontier.take())
+        yield from self._follow_up()
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[SpiderOutput]:
         links = read_feed(response.url, response.body) if response.status == 200 else None
         if links is None:
             self._inc("dvcrawl/feeds/unreadable")
@@ -447,9 +508,9 @@ class ArticlesSpider(Spider):
             self._inc("dvcrawl/feeds/read")
             for url in links:
                 self._frontier.discover(url, Origin.FEED, response.url)
-        yield from self._requests(self._frontier.take())
+        yield from self._follow_up()
 
-    def parse_probe(self, response: Response) -> Iterator[Request]:
+    def parse_probe(self, response: Response) -> Iterator[SpiderOutput]:
         """How the site answers for an article that does not exist."""
         redirected = bool(response.meta.get("redirect_urls"))
         if response.status == 200 and not redirected:
@@ -463,7 +524,7 @@ class ArticlesSpider(Spider):
                 )
         self._inc(f"dvcrawl/soft404_probe/{'soft' if self.not_found_page else 'honest'}")
         self._frontier.probe_done()
-        yield from self._requests(self._frontier.take())
+        yield from self._follow_up()
 
     def source_failed(self, failure: Any) -> None:
         request = failure.request
@@ -498,7 +559,7 @@ class ArticlesSpider(Spider):
 
     # --- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article | ArticleGone | Request]:
+    def parse_article(self, response: Response) -> Iterator[SpiderOutput]:
         redirects = response.meta.get("redirect_urls") or []
         first_url = redirects[0] if redirects else response.url
         warc = response.meta.get(WARC_META_KEY)
@@ -508,10 +569,18 @@ class ArticlesSpider(Spider):
         if response.status in GONE_STATUSES:
             location = response.url if redirects else None
             gone = self._gone(first_url, TAKEN_DOWN, response.status, location, warc)
-            if gone is None:
-                self._http_error(response)
-            else:
+            if gone is not None:
                 yield gone
+                return
+            self._http_error(response)
+            if not self.recheck:
+                yield ArticleFailure(
+                    site_key=self.profile.key,
+                    key=response.meta.get("dvcrawl_key") or first_url,
+                    url=first_url,
+                    error=f"HTTP {response.status}",
+                    permanent=True,
+                )
             return
         self._inc("dvcrawl/pages/article")
         page = page_from_response(response)
@@ -526,9 +595,7 @@ class ArticlesSpider(Spider):
         if not self.recheck:
             yield from self._article_links(page, response)
 
-    def _article_redirect(
-        self, response: Response, first_url: str
-    ) -> Iterator[ArticleGone | Request]:
+    def _article_redirect(self, response: Response, first_url: str) -> Iterator[SpiderOutput]:
         """Follow an article's redirect, unless it leads an archived article away."""
         location = response.headers.get(b"Location")
         if not location:
@@ -562,7 +629,7 @@ class ArticlesSpider(Spider):
             return "the page the site shows for a missing article"
         return None
 
-    def _article_links(self, page: Page, response: Response) -> Iterator[Request]:
+    def _article_links(self, page: Page, response: Response) -> Iterator[SpiderOutput]:
         """An article page links its categories (breadcrumbs, menus) and related articles."""
         frontier = self._frontier
         links = page_links(page)
@@ -570,7 +637,7 @@ class ArticlesSpider(Spider):
             frontier.alias(response.url, alias)
         for url in links.anchors:
             frontier.discover(url, Origin.ARTICLE, response.url)
-        yield from self._requests(frontier.take())
+        yield from self._follow_up()
 
     def item_scraped(self, item: Any, response: Any, spider: Spider) -> None:
         if isinstance(item, Article) and item.url and self.frontier is not None:

@@ -82,6 +82,10 @@ class CrawlRunRecord(Base):
     errors: Mapped[int] = mapped_column(default=0)
     error_kinds: Mapped[dict[str, Any]] = mapped_column(default=dict)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    host: Mapped[str | None] = mapped_column(String(255))
+    """The machine the crawl ran on, and its process: a run left open by a process that is
+    gone (killed, the power cut) is closed as ``interrupted`` by the next look at it."""
+    pid: Mapped[int | None]
 
 
 class ArticleRecord(Base):
@@ -231,6 +235,54 @@ class PageVisitRecord(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class FrontierListingRecord(Base):
+    """A listing the crawls of a site walk: how far the last walk went, and whether a walk
+    has ever read it to its last page (its backfill is complete). Until it has, crawls go
+    on from ``resume_url`` past the articles archived; after, an incremental crawl stops
+    paging it at the first page that offers nothing new."""
+
+    __tablename__ = "frontier_listings"
+    __table_args__ = (UniqueConstraint("site_key", "listing_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    listing_key: Mapped[str] = mapped_column(Text)
+    first_url: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text)
+    secondary: Mapped[bool] = mapped_column(Boolean, default=False)
+    pages_read: Mapped[int] = mapped_column(default=0)
+    """Pages the current (or last) walk has read."""
+    resume_url: Mapped[str | None] = mapped_column(Text)
+    """The page the walk reads next; None once it has ended."""
+    backfill_complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_end: Mapped[str | None] = mapped_column(String(40))
+    """Why the last walk ended (``dvcrawl.discovery.walk.WalkEnd``)."""
+    walked_at: Mapped[datetime]
+
+
+class FrontierArticleRecord(Base):
+    """An article a crawl found: ``pending`` until it is stored or visited for good (``done``),
+    or ``failed`` once it has failed ``attempts`` times; ``next_attempt_at`` spaces out the
+    retries of one that keeps failing."""
+
+    __tablename__ = "frontier_articles"
+    __table_args__ = (
+        UniqueConstraint("site_key", "article_key"),
+        Index("ix_frontier_articles_site_key_state", "site_key", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    article_key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    discovered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class ArticleVersionRecord(Base):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import socket
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, or_, select, update
@@ -12,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from dvcrawl.items import Article
+from dvcrawl.items import Article, ListingProgress
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.models import (
     ArticleEventRecord,
@@ -22,6 +24,8 @@ from dvcrawl.storage.models import (
     AuthorRecord,
     CaptionRecord,
     CrawlRunRecord,
+    FrontierArticleRecord,
+    FrontierListingRecord,
     PageVisitRecord,
     SiteRecord,
 )
@@ -31,6 +35,35 @@ if TYPE_CHECKING:
     from sqlalchemy import Table
 
 STORED = "stored"
+PENDING = "pending"
+DONE = "done"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+# An article that keeps failing is tried by this many crawls, then given up as failed.
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long an article that failed ``attempts`` times waits before the next try: the
+    next crawl tries it again at once twice, then waits 1, 2, 4 … hours, a week at most."""
+    if attempts <= 2:
+        return timedelta(0)
+    return min(timedelta(hours=2 ** (attempts - 3)), timedelta(days=7))
+
+
+# The machine a crawl runs on: a run left open here by a process that is gone was cut off.
+HOST = socket.gethostname()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is still running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # running, as another user
+        return True
+    return True
 
 
 def utcnow() -> datetime:
@@ -79,11 +112,38 @@ class ArchiveRepository:
 
     # crawl runs ---------------------------------------------------------------
 
-    def start_run(self, site_key: str, mode: str) -> int:
-        run = CrawlRunRecord(site_key=site_key, mode=mode, started_at=utcnow())
+    def start_run(
+        self, site_key: str, mode: str, *, host: str | None = None, pid: int | None = None
+    ) -> int:
+        run = CrawlRunRecord(site_key=site_key, mode=mode, started_at=utcnow(), host=host, pid=pid)
         self.session.add(run)
         self.session.flush()
         return run.id
+
+    def close_interrupted_runs(
+        self, host: str, alive: Callable[[int], bool], site_key: str | None = None
+    ) -> list[int]:
+        """Close as ``interrupted`` the open runs of this machine whose process is gone (a
+        crawl killed, or cut off by the power): their counts are what they had stored."""
+        query = select(CrawlRunRecord).where(
+            CrawlRunRecord.finished_at.is_(None), CrawlRunRecord.host == host
+        )
+        if site_key is not None:
+            query = query.where(CrawlRunRecord.site_key == site_key)
+        closed = []
+        for run in self.session.scalars(query):
+            if run.pid is not None and alive(run.pid):
+                continue
+            run.finished_at = utcnow()
+            run.finish_reason = INTERRUPTED
+            run.stored = (
+                self.session.scalar(
+                    select(func.count(ArticleRecord.id)).where(ArticleRecord.crawl_run_id == run.id)
+                )
+                or 0
+            )
+            closed.append(run.id)
+        return closed
 
     def finish_run(self, run_id: int, **outcome: Any) -> None:
         run = self.session.get_one(CrawlRunRecord, run_id)
@@ -245,6 +305,164 @@ class ArchiveRepository:
         visit.article_id = article_id
         visit.crawl_run_id = crawl_run_id
         visit.last_seen_at = now
+
+    # the frontier -------------------------------------------------------------
+
+    def frontier_state(self, site_key: str, now: datetime | None = None) -> FrontierState:
+        """What earlier crawls of a site left to do: listings walked, with how far, and the
+        articles found and not stored that are due for another attempt."""
+        now = now or utcnow()
+        listings = [
+            ListingProgress(
+                key=row.listing_key,
+                first_url=row.first_url,
+                section=row.section,
+                secondary=row.secondary,
+                pages_read=row.pages_read,
+                resume_url=row.resume_url,
+                backfill_complete=row.backfill_complete,
+                end=row.last_end,
+            )
+            for row in self.session.scalars(
+                select(FrontierListingRecord).where(FrontierListingRecord.site_key == site_key)
+            )
+        ]
+        pending: list[SavedArticle] = []
+        waiting = 0
+        rows = self.session.execute(
+            select(
+                FrontierArticleRecord.article_key,
+                FrontierArticleRecord.url,
+                FrontierArticleRecord.attempts,
+                FrontierArticleRecord.next_attempt_at,
+            ).where(
+                FrontierArticleRecord.site_key == site_key,
+                FrontierArticleRecord.state == PENDING,
+            )
+        )
+        for row in rows:
+            next_attempt = _aware(row.next_attempt_at)
+            due = next_attempt is None or next_attempt <= now
+            if due:
+                pending.append(SavedArticle(row.article_key, row.url, row.attempts))
+            else:
+                waiting += 1
+        return FrontierState(listings, pending, waiting)
+
+    def save_discovered(self, site_key: str, articles: Sequence[tuple[str, str]]) -> None:
+        """Articles found (key, URL), pending until stored; one known already is left."""
+        if not articles:
+            return
+        now = utcnow()
+        rows = [
+            {
+                "site_key": site_key,
+                "article_key": key,
+                "url": url,
+                "state": PENDING,
+                "attempts": 0,
+                "discovered_at": now,
+                "updated_at": now,
+            }
+            for key, url in dict(articles).items()
+        ]
+        statement = self._insert(FrontierArticleRecord).on_conflict_do_nothing(
+            index_elements=["site_key", "article_key"]
+        )
+        self.session.execute(statement, rows)
+
+    def save_listing(self, site_key: str, listing: ListingProgress) -> None:
+        """Where a listing's walk stands after a page (an upsert by site and listing key)."""
+        values = {
+            "first_url": listing.first_url,
+            "section": listing.section,
+            "secondary": listing.secondary,
+            "pages_read": listing.pages_read,
+            "resume_url": listing.resume_url,
+            "backfill_complete": listing.backfill_complete,
+            "last_end": listing.end,
+            "walked_at": utcnow(),
+        }
+        statement = self._insert(FrontierListingRecord).values(
+            site_key=site_key, listing_key=listing.key, **values
+        )
+        self.session.execute(
+            statement.on_conflict_do_update(index_elements=["site_key", "listing_key"], set_=values)
+        )
+
+    def settle_article(self, site_key: str, key: str | None, url: str, state: str = DONE) -> None:
+        """An article found is stored, or visited for good (``done``), or given up
+        (``failed``)."""
+        now = utcnow()
+        statement = self._insert(FrontierArticleRecord).values(
+            site_key=site_key,
+            article_key=key or url,
+            url=url,
+            state=state,
+            attempts=0,
+            discovered_at=now,
+            updated_at=now,
+        )
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["site_key", "article_key"],
+                set_={"state": state, "updated_at": now},
+            )
+        )
+
+    def article_failed(
+        self,
+        site_key: str,
+        key: str | None,
+        url: str,
+        error: str,
+        *,
+        permanent: bool = False,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> tuple[str, int]:
+        """An article could not be fetched: it stays pending, to be tried again by the next
+        crawls (the first retries at once, later ones spaced out), until ``max_attempts``;
+        then, or at once when ``permanent``, it is ``failed``. Its state and attempts."""
+        now = utcnow()
+        key = key or url
+        self.save_discovered(site_key, [(key, url)])
+        row = self.session.scalars(
+            select(FrontierArticleRecord).where(
+                FrontierArticleRecord.site_key == site_key,
+                FrontierArticleRecord.article_key == key,
+            )
+        ).one()
+        row.attempts += 1
+        row.last_error = error
+        row.updated_at = now
+        row.state = FAILED if permanent or row.attempts >= max_attempts else PENDING
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        return row.state, row.attempts
+
+    def frontier_summaries(self) -> dict[str, FrontierSummary]:
+        """Per site: listings walked to their end of all listings, articles found by state."""
+        summaries: dict[str, FrontierSummary] = {}
+        listings = self.session.execute(
+            select(
+                FrontierListingRecord.site_key,
+                func.count(FrontierListingRecord.id),
+                func.count(FrontierListingRecord.id).filter(
+                    FrontierListingRecord.backfill_complete
+                ),
+            ).group_by(FrontierListingRecord.site_key)
+        )
+        for site_key, total, complete in listings:
+            summaries.setdefault(site_key, FrontierSummary()).listings = (complete, total)
+        articles = self.session.execute(
+            select(
+                FrontierArticleRecord.site_key,
+                FrontierArticleRecord.state,
+                func.count(FrontierArticleRecord.id),
+            ).group_by(FrontierArticleRecord.site_key, FrontierArticleRecord.state)
+        )
+        for site_key, state, number in articles:
+            summaries.setdefault(site_key, FrontierSummary()).articles[state] = number
+        return summaries
 
     # history --------------------------------------------------------------------
 
@@ -695,6 +913,30 @@ def _snapshots(children: dict[type[Any], list[dict[str, Any]]]) -> dict[str, Any
         name: [{field: row[field] for field in SNAPSHOT_FIELDS[name]} for row in children[model]]
         for name, model in CHILD_SNAPSHOTS.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticle:
+    key: str
+    url: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierState:
+    listings: list[ListingProgress]
+    pending: list[SavedArticle]
+    """Articles found and not stored, due for another attempt."""
+    waiting: int
+    """Pending articles not due yet (they failed several times)."""
+
+
+@dataclass
+class FrontierSummary:
+    listings: tuple[int, int] = (0, 0)
+    """Listings walked to their end, of all listings walked."""
+    articles: dict[str, int] = field(default_factory=dict)
+    """Articles found, by state (pending, done, failed)."""
 
 
 @dataclass(frozen=True, slots=True)
