@@ -25,6 +25,9 @@ DVCRAWL_RECHECK_BEFORE = ""
 DVCRAWL_MAX_LISTING_PAGES = 0  # 0: no limit
 # An article that keeps failing (5xx, timeouts) is tried by this many crawls, then given up.
 DVCRAWL_ARTICLE_MAX_ATTEMPTS = 8
+# Seconds a crawl waits for a database that went away (retrying with growing pauses)
+# before it closes as "database_unavailable"; the next crawl resumes it.
+DVCRAWL_DATABASE_WAIT = 120.0
 # Discovery reads the sitemaps (robots.txt's, else /sitemap.xml) and the feeds a site's
 # front door announces, beside its listings.
 DVCRAWL_DISCOVERY_SITEMAPS = True

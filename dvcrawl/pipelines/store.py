@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
@@ -38,7 +42,6 @@ from dvcrawl.storage.repository import (
     EDITED,
     FAILED,
     HOST,
-    PENDING,
     RESTORED,
     STORED,
     ArchiveIndex,
@@ -57,6 +60,40 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+DATABASE_UNAVAILABLE = "database_unavailable"
+SQLITE_BUSY_MS = 1000
+# Closing the crawl record waits at least this long for the database to come back.
+CLOSE_WAIT = 60.0
+
+
+class DatabaseUnavailable(DropItem):
+    """Not written: the database stayed away past ``DVCRAWL_DATABASE_WAIT``. What it was
+    about stays pending in the frontier, for the next crawl."""
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    """Whether a database error says the database cannot be reached or is held by another
+    writer (rather than that a statement is wrong)."""
+    text = str(exc.orig).lower()
+    return any(
+        sign in text
+        for sign in (
+            "database is locked",
+            "connection",
+            "server closed",
+            "terminating",
+            "shutting down",
+            "starting up",
+            "could not connect",
+            "timeout",
+        )
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
 
 
 class StoreConflict(DuplicateArticle):
@@ -88,6 +125,8 @@ class StorePipeline:
         self.crawler = crawler
         self.database_url = database_url
         self.max_attempts = crawler.settings.getint("DVCRAWL_ARTICLE_MAX_ATTEMPTS")
+        self.database_wait = crawler.settings.getfloat("DVCRAWL_DATABASE_WAIT")
+        self.unavailable = False
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.index = ArchiveIndex()
@@ -97,6 +136,7 @@ class StorePipeline:
         pipeline = cls(crawler, crawler.settings["DVCRAWL_DATABASE_URL"])
         connect = crawler.signals.connect
         connect(pipeline.item_dropped, signal=signals.item_dropped)
+        connect(pipeline.item_error, signal=signals.item_error)
         connect(pipeline.spider_closed, signal=signals.spider_closed)
         connect(pipeline.site_identified, signal=dvcrawl_signals.site_identified)
         return pipeline
@@ -146,14 +186,26 @@ class StorePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
+        self.unavailable = False  # one more wait, a longer one, to close the crawl record
+        self.database_wait = max(self.database_wait, CLOSE_WAIT)
+        try:
+            self._close_record(spider, reason)
+        except DatabaseUnavailable:
+            logger.error(
+                "crawl run #%d could not be closed: the next crawl or `dvcrawl stats` closes it",
+                self.run_id,
+            )
+
+    def _close_record(self, spider: Spider, reason: str) -> None:
+        assert self.run_id is not None
         final = getattr(spider, "final_update", None)
         update = final() if callable(final) else None
         if isinstance(update, FrontierUpdate):
             self._write(lambda repository: self._keep(repository, update))
         site_key = spider.profile.key  # type: ignore[attr-defined]
-        counts = self._write(lambda repository: repository.frontier_summaries().get(site_key))
-        if counts is not None and counts.articles.get(PENDING):
-            self.stats.set_value("dvcrawl/frontier/pending", counts.articles[PENDING])
+        pending = self._write(lambda repository: repository.pending_articles(site_key))
+        if pending:
+            self.stats.set_value("dvcrawl/frontier/pending", pending)
         for alarm in crawl_alarms(self.stats.get_stats()):
             logger.error("%s: %s", spider.profile.key, alarm)  # type: ignore[attr-defined]
             self.stats.inc_value("dvcrawl/alarms")
@@ -169,10 +221,49 @@ class StorePipeline:
         )
 
     def _write(self, work: Callable[[ArchiveRepository], T]) -> T:
-        """Run ``work`` in one transaction of its own."""
+        """Run ``work`` in one transaction of its own, waiting out a database that went away.
+
+        A database that cannot be reached (a Postgres restart, a SQLite file another process
+        holds) is tried again, with growing pauses, for ``DVCRAWL_DATABASE_WAIT`` seconds;
+        past that the crawl is closed as ``database_unavailable`` and whatever it could not
+        write is left to the next crawl (the frontier still lists it as pending).
+        """
         assert self.sessions is not None
-        with self.sessions.begin() as session:
-            return work(ArchiveRepository(session))
+        if self.unavailable:
+            raise DatabaseUnavailable("the database is unavailable: not written")
+        deadline = time.monotonic() + self.database_wait
+        pause = 0.25
+        while True:
+            try:
+                with self.sessions.begin() as session:
+                    if session.get_bind().dialect.name == "sqlite":
+                        # Another process holding the file is waited out here, pause by
+                        # pause, not by the driver's own half-minute timeout.
+                        session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}"))
+                    return work(ArchiveRepository(session))
+            except (OperationalError, InterfaceError) as exc:
+                if exc.connection_invalidated is False and not _unreachable(exc):
+                    raise
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._give_up(exc)
+                    raise DatabaseUnavailable(f"the database is unavailable: {exc.orig}") from exc
+                self.stats.inc_value("dvcrawl/database/retries")
+                logger.warning("database unavailable (%s); trying again", _first_line(exc))
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, 5.0)
+
+    def _give_up(self, exc: Exception) -> None:
+        """The database stayed away past the wait: close the crawl, which the next resumes."""
+        self.unavailable = True
+        logger.error(
+            "the database stayed unavailable for %.0f s (%s): closing the crawl",
+            self.database_wait,
+            _first_line(exc),
+        )
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=DATABASE_UNAVAILABLE))
 
     # --- items -------------------------------------------------------------------------
 
@@ -315,12 +406,17 @@ class StorePipeline:
             f", to {item.location}" if item.location else "",
         )
 
+    def item_error(self, item: Any, response: Any, failure: Any) -> None:
+        self.stats.inc_value("dvcrawl/item_errors")
+
     def item_dropped(self, item: Any, response: Any, exception: BaseException) -> None:
         """An article page dropped (a duplicate, no article) is visited for good: the next
         incremental crawl does not fetch it again."""
         if not isinstance(item, Article) or not item.url or not item.site_key:
             return
-        if not isinstance(exception, DropItem) or self.sessions is None:
+        if not isinstance(exception, DropItem) or isinstance(exception, DatabaseUnavailable):
+            return
+        if self.sessions is None or self.unavailable:
             return
         kind = "duplicate" if isinstance(exception, DuplicateArticle) else "dropped"
         site_key, url = item.site_key, item.url

@@ -14,6 +14,7 @@ from protego import Protego
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem, IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.discovery.detect import detect
@@ -51,6 +52,10 @@ GONE_STATUSES = (404, 410)
 # or lies on another site.
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 10
+# The addresses an article request went through, and the statuses that sent it on (the
+# spider's own keys: Scrapy's redirect middleware keeps its own, not to be copied).
+REDIRECTS_KEY = "dvcrawl_redirects"
+REDIRECT_STATUSES_KEY = "dvcrawl_redirect_statuses"
 WARC_META_KEY = "dvcrawl_warc"
 KIND_META_KEY = "dvcrawl_kind"
 # Seeds and sitemaps first (they find the most per request), then listings, then articles.
@@ -460,7 +465,8 @@ class ArticlesSpider(Spider):
         """An article page that could not be fetched, Scrapy's retries spent (5xx, a timeout,
         a refused connection): it stays pending, for the next crawl to try again."""
         request = failure.request
-        if failure.check(IgnoreRequest):  # robots.txt, offsite: no fetch was attempted
+        # HttpError is a subclass of IgnoreRequest: a 5xx answer is a failed fetch, not a refusal
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self._log_failure(failure)
             if not self.recheck:
                 yield ArticleFailure(
@@ -481,7 +487,7 @@ class ArticlesSpider(Spider):
         self.logger.error("%s: %s", request.url, error)
         if self.recheck:
             return
-        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        first = (_redirects(request.meta) or [request.url])[0]
         yield ArticleFailure(
             site_key=self.profile.key,
             key=request.meta.get("dvcrawl_key") or self.profile.article_id(first) or first,
@@ -560,7 +566,7 @@ class ArticlesSpider(Spider):
     # --- articles -----------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[SpiderOutput]:
-        redirects = response.meta.get("redirect_urls") or []
+        redirects = _redirects(response.meta)
         first_url = redirects[0] if redirects else response.url
         warc = response.meta.get(WARC_META_KEY)
         if response.status in REDIRECT_STATUSES:
@@ -602,8 +608,8 @@ class ArticlesSpider(Spider):
             self._http_error(response)
             return
         target = absolute_url(response.url, location.decode("latin-1"))
-        chain = [*(response.meta.get("redirect_urls") or []), response.url]
-        reasons = [*(response.meta.get("redirect_reasons") or []), response.status]
+        chain = [*_redirects(response.meta), response.url]
+        reasons = [*(response.meta.get(REDIRECT_STATUSES_KEY) or []), response.status]
         if self._leads_away(first_url, target):
             warc = response.meta.get(WARC_META_KEY)
             gone = self._gone(first_url, REDIRECTED_AWAY, reasons[0], target, warc)
@@ -617,8 +623,7 @@ class ArticlesSpider(Spider):
         yield self._article_request(
             target,
             response.meta.get("dvcrawl_key", ""),
-            redirect_urls=chain,
-            redirect_reasons=reasons,
+            **{REDIRECTS_KEY: chain, REDIRECT_STATUSES_KEY: reasons},
         )
 
     def _not_found(self, page: Page, article: Article, redirected: bool) -> str | None:
@@ -713,6 +718,12 @@ class ArticlesSpider(Spider):
 def _on_home(home_url: str, path: str) -> str:
     parts = urlsplit(home_url)
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _redirects(meta: dict[str, Any]) -> list[str]:
+    """The URLs a response's request went through before it (the spider's article redirects,
+    or Scrapy's, such as a ``<meta>`` refresh)."""
+    return list(meta.get(REDIRECTS_KEY) or meta.get("redirect_urls") or ())
 
 
 def recheck_cutoff(value: str) -> datetime | None:

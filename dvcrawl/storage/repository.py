@@ -439,6 +439,18 @@ class ArchiveRepository:
         row.next_attempt_at = now + retry_delay(row.attempts)
         return row.state, row.attempts
 
+    def pending_articles(self, site_key: str) -> int:
+        """How many articles found on the site are still pending (from the state index)."""
+        return (
+            self.session.scalar(
+                select(func.count(FrontierArticleRecord.id)).where(
+                    FrontierArticleRecord.site_key == site_key,
+                    FrontierArticleRecord.state == PENDING,
+                )
+            )
+            or 0
+        )
+
     def frontier_summaries(self) -> dict[str, FrontierSummary]:
         """Per site: listings walked to their end of all listings, articles found by state."""
         summaries: dict[str, FrontierSummary] = {}
