@@ -260,7 +260,7 @@ def test_canonical_urls_are_indexed_only_where_they_differ(database_url: str) ->
             return [
                 article_id
                 for article_id in [repository.archived_article_id("danvan", url)]
-                if article_id is not None and repository.is_known("danvan", url, None)
+                if article_id is not None and repository.archive_index("danvan").is_known(url, None)
             ]
 
     assert _article_indexes(engine) >= {"ix_articles_canonical_url"}

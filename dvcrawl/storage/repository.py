@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
@@ -9,7 +10,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,7 +47,7 @@ from dvcrawl.storage.models import (
 from dvcrawl.storage.search_ddl import facet_tokens, filter_key, folded_document
 
 if TYPE_CHECKING:
-    from sqlalchemy import Table
+    from sqlalchemy import Connection, Table
 
 STORED = "stored"
 PENDING = "pending"
@@ -105,10 +120,30 @@ class ArchiveRepository:
             statement.on_conflict_do_update(index_elements=[SiteRecord.key], set_=values)
         )
 
+    @property
+    def _core(self) -> Connection:
+        """The session's connection, in its transaction: Core statements the crawl sends for
+        every article go straight to it, past the ORM's per-statement bookkeeping."""
+        return self.session.connection()
+
     def _insert(self, model: Any) -> Any:
         """The dialect's INSERT, which both engines extend with the same ON CONFLICT clauses."""
+        return _dialect_insert(self.session.get_bind().dialect.name, model)
+
+    def _upsert(
+        self,
+        model: Any,
+        row: dict[str, Any],
+        *,
+        keys: tuple[str, ...],
+        updated: tuple[str, ...],
+    ) -> None:
+        """Insert ``row``, or update the ``updated`` columns of the row it meets on ``keys``.
+        The statement is built once per table and engine, its values bound at execution:
+        what a crawl writes for every article costs no statement construction."""
         dialect = self.session.get_bind().dialect.name
-        return (postgres_insert if dialect == "postgresql" else sqlite_insert)(model)
+        statement = _upsert_statement(dialect, model.__table__, keys, updated)
+        self._core.execute(statement, row)
 
     # crawl runs ---------------------------------------------------------------
 
@@ -185,37 +220,25 @@ class ArchiveRepository:
             index.add_visit(visit.url, visit.site_article_id)
         return index
 
-    def is_known(self, site_key: str, url: str, site_article_id: str | None) -> bool:
-        """Whether a listing link needs no fetch: stored, or visited with a final outcome."""
-        article_match = fetched_or_canonical_at(url)
-        visit_match = PageVisitRecord.url == url
-        if site_article_id is not None:
-            article_match = or_(article_match, ArticleRecord.site_article_id == site_article_id)
-            visit_match = or_(visit_match, PageVisitRecord.site_article_id == site_article_id)
-        stored = select(ArticleRecord.id).where(ArticleRecord.site_key == site_key, article_match)
-        visited = select(PageVisitRecord.id).where(
-            PageVisitRecord.site_key == site_key, visit_match
-        )
-        return self.session.execute(stored.union_all(visited).limit(1)).first() is not None
-
     def find_duplicate(self, article: Article) -> tuple[str, int] | None:
-        """Which stored article this one repeats, and by what: url, article id or content."""
-        checks: list[tuple[str, Any]] = [("url", ArticleRecord.url == article.url)]
-        if article.canonical_url:
-            checks.append(("url", canonical_at(article.canonical_url)))
-        if article.site_article_id:
-            checks.append(("article_id", ArticleRecord.site_article_id == article.site_article_id))
-        if article.content_hash:
-            checks.append(("content", ArticleRecord.content_hash == article.content_hash))
-        for reason, condition in checks:
-            found = self.session.scalar(
-                select(ArticleRecord.id).where(
-                    ArticleRecord.site_key == article.site_key, condition
-                )
-            )
-            if found is not None:
-                return reason, found
-        return None
+        """Which stored article this one repeats, and by what: url, article id or content.
+
+        One statement, four lookups each answered by its own index; where several match,
+        the URL wins over the site id, and the site id over the content."""
+        rows = self._core.execute(
+            _DUPLICATE_LOOKUP,
+            {
+                "site_key": article.site_key,
+                "url": article.url,
+                "canonical_url": article.canonical_url,
+                "site_article_id": article.site_article_id,
+                "content_hash": article.content_hash,
+            },
+        ).all()
+        if not rows:
+            return None
+        rank, article_id = min((row.rank, row.id) for row in rows)
+        return _DUPLICATE_REASONS[rank], article_id
 
     # writing ------------------------------------------------------------------
 
@@ -257,9 +280,9 @@ class ArchiveRepository:
         statement = self._insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.url)
         inserted: dict[str, int] = {}
         if len(rows) > 1:
-            inserted = {row.url: row.id for row in self.session.execute(statement, rows)}
+            inserted = {row.url: row.id for row in self._core.execute(statement, rows)}
         if len(rows) == 1:  # a one-row executemany cannot RETURN on every driver
-            one = self.session.execute(statement.values(rows[0])).first()
+            one = self._core.execute(statement, rows[0]).first()
             inserted = {one.url: one.id} if one else {}
         ids: list[int | None] = []
         children: dict[type[Any], list[dict[str, Any]]] = {
@@ -276,7 +299,7 @@ class ArchiveRepository:
                     children[model].extend(child)
         for model, child in children.items():
             if child:  # Core executemany: the ORM would fetch every new id back
-                self.session.execute(insert(model.__table__), child)
+                self._core.execute(insert(model.__table__), child)
         return ids
 
     def record_visit(
@@ -291,20 +314,20 @@ class ArchiveRepository:
         crawl_run_id: int | None = None,
     ) -> None:
         now = utcnow()
-        visit = self.session.scalar(
-            select(PageVisitRecord).where(
-                PageVisitRecord.site_key == site_key, PageVisitRecord.url == url
-            )
+        values = {
+            "site_article_id": site_article_id,
+            "outcome": outcome,
+            "detail": detail,
+            "article_id": article_id,
+            "crawl_run_id": crawl_run_id,
+            "last_seen_at": now,
+        }
+        self._upsert(
+            PageVisitRecord,
+            {"site_key": site_key, "url": url, "first_seen_at": now, **values},
+            keys=("site_key", "url"),
+            updated=tuple(values),
         )
-        if visit is None:
-            visit = PageVisitRecord(site_key=site_key, url=url, first_seen_at=now)
-            self.session.add(visit)
-        visit.site_article_id = site_article_id
-        visit.outcome = outcome
-        visit.detail = detail
-        visit.article_id = article_id
-        visit.crawl_run_id = crawl_run_id
-        visit.last_seen_at = now
 
     # the frontier -------------------------------------------------------------
 
@@ -369,7 +392,7 @@ class ArchiveRepository:
         statement = self._insert(FrontierArticleRecord).on_conflict_do_nothing(
             index_elements=["site_key", "article_key"]
         )
-        self.session.execute(statement, rows)
+        self._core.execute(statement, rows)
 
     def save_listing(self, site_key: str, listing: ListingProgress) -> None:
         """Where a listing's walk stands after a page (an upsert by site and listing key)."""
@@ -383,31 +406,31 @@ class ArchiveRepository:
             "last_end": listing.end,
             "walked_at": utcnow(),
         }
-        statement = self._insert(FrontierListingRecord).values(
-            site_key=site_key, listing_key=listing.key, **values
-        )
-        self.session.execute(
-            statement.on_conflict_do_update(index_elements=["site_key", "listing_key"], set_=values)
+        self._upsert(
+            FrontierListingRecord,
+            {"site_key": site_key, "listing_key": listing.key, **values},
+            keys=("site_key", "listing_key"),
+            updated=tuple(values),
         )
 
     def settle_article(self, site_key: str, key: str | None, url: str, state: str = DONE) -> None:
         """An article found is stored, or visited for good (``done``), or given up
         (``failed``)."""
         now = utcnow()
-        statement = self._insert(FrontierArticleRecord).values(
-            site_key=site_key,
-            article_key=key or url,
-            url=url,
-            state=state,
-            attempts=0,
-            discovered_at=now,
-            updated_at=now,
-        )
-        self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["site_key", "article_key"],
-                set_={"state": state, "updated_at": now},
-            )
+        row = {
+            "site_key": site_key,
+            "article_key": key or url,
+            "url": url,
+            "state": state,
+            "attempts": 0,
+            "discovered_at": now,
+            "updated_at": now,
+        }
+        self._upsert(
+            FrontierArticleRecord,
+            row,
+            keys=("site_key", "article_key"),
+            updated=("state", "updated_at"),
         )
 
     def article_failed(
@@ -480,15 +503,9 @@ class ArchiveRepository:
 
     def archived_article_id(self, site_key: str, url: str) -> int | None:
         """The stored article of ``site_key`` fetched from, or canonically at, ``url``."""
-        return self.session.scalar(
-            select(ArticleRecord.id)
-            .where(
-                ArticleRecord.site_key == site_key,
-                fetched_or_canonical_at(url),
-            )
-            .order_by(ArticleRecord.id)
-            .limit(1)
-        )
+        found = union_all(*articles_at(url, site_key)).subquery()
+        article_id: int | None = self.session.scalar(select(func.min(found.c.id)))
+        return article_id
 
     def archived_urls(
         self, site_key: str, before: datetime | None = None, *, batch_size: int = 1000
@@ -646,7 +663,7 @@ class ArchiveRepository:
         """The stored article at ``url`` (its URL or canonical URL), its versions and events."""
         article = self.session.scalar(
             select(ArticleRecord)
-            .where(fetched_or_canonical_at(url))
+            .where(ArticleRecord.id.in_(union_all(*articles_at(url))))
             .order_by(ArticleRecord.id)
             .limit(1)
         )
@@ -815,18 +832,18 @@ CHILD_QUERIES = {
     .order_by(_table(model).c.position)
     for name, model in CHILD_SNAPSHOTS.items()
 }
-CONFLICT_QUERY = (
-    select(ARTICLES.c.id, ARTICLES.c.site_article_id)
-    .where(
-        ARTICLES.c.site_key == bindparam("site_key"),
-        ARTICLES.c.id != bindparam("article_id"),
-        or_(
-            ARTICLES.c.site_article_id == bindparam("site_article_id"),
-            ARTICLES.c.content_hash == bindparam("content_hash"),
-        ),
+# Another article of the site with this site id, or this content: one lookup per unique
+# index (an OR beside the site's condition would be read through the site's index).
+CONFLICT_QUERY = union_all(
+    *(
+        select(ARTICLES.c.id, ARTICLES.c.site_article_id).where(
+            ARTICLES.c.site_key == bindparam("site_key"),
+            ARTICLES.c.id != bindparam("article_id"),
+            column == bindparam(column.name),
+        )
+        for column in (ARTICLES.c.site_article_id, ARTICLES.c.content_hash)
     )
-    .limit(1)
-)
+).limit(1)
 VERSION_COUNT = (
     select(func.count())
     .select_from(VERSIONS)
@@ -998,28 +1015,68 @@ class ArchiveIndex:
         return self.articles.get(url)
 
 
-def fetched_or_canonical_at(url: str) -> ColumnElement[bool]:
-    """Articles fetched from ``url`` or canonical at it. The unique index on ``url`` finds
-    the first; an article canonical elsewhere than where it was fetched is in the partial
-    index of canonical URLs, which SQLite's planner uses only for a condition that repeats
-    the index's own as it is written (``canonical_url <> url``: ``url <> canonical_url``
-    would scan the table)."""
-    return or_(ArticleRecord.url == url, _canonical_elsewhere(url))
+def articles_at(
+    url: str | BindParameter[str], site_key: str | BindParameter[str] | None = None
+) -> tuple[Select[int], Select[int]]:
+    """The ids of the articles fetched from ``url``, and of those canonical at ``url`` and
+    fetched elsewhere: two lookups, for their union, each answered by its own index (the
+    unique index of URLs; the partial index of canonical URLs that differ from the URL).
 
-
-def canonical_at(url: str) -> ColumnElement[bool]:
-    """Articles whose canonical URL is ``url``: fetched there and canonical there, or
-    canonical there and fetched elsewhere (each half answered by its own index)."""
-    return or_(
-        and_(ArticleRecord.url == url, ArticleRecord.canonical_url == url),
-        _canonical_elsewhere(url),
+    Two statements, not one with OR: beside a condition on ``site_key``, SQLite's planner
+    reads the OR through the site's index, which holds every article of the site."""
+    site = () if site_key is None else (ArticleRecord.site_key == site_key,)
+    return (
+        select(ArticleRecord.id).where(*site, ArticleRecord.url == url),
+        select(ArticleRecord.id).where(*site, canonical_elsewhere(url)),
     )
 
 
-def _canonical_elsewhere(url: str) -> ColumnElement[bool]:
+def canonical_elsewhere(url: str | BindParameter[str]) -> ColumnElement[bool]:
+    """Articles canonical at ``url`` and fetched elsewhere. The condition repeats the partial
+    index's as it is written (``canonical_url <> url``; SQLite's planner does not see that
+    ``url <> canonical_url`` is the same)."""
     return and_(
         ArticleRecord.canonical_url == url, ArticleRecord.canonical_url != ArticleRecord.url
     )
+
+
+def _dialect_insert(dialect: str, model: Any) -> Any:
+    return (postgres_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str, table: Table, keys: tuple[str, ...], updated: tuple[str, ...]
+) -> Any:
+    statement = _dialect_insert(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
+    )
+
+
+def _duplicate_lookup() -> Any:
+    """Stored articles an article repeats, each with the rank of what it repeats (see
+    ``find_duplicate``): one branch per index, parameters bound at execution."""
+    canonical: BindParameter[str] = bindparam("canonical_url")
+    branches = (
+        ArticleRecord.url == bindparam("url"),
+        # canonical at the URL, where it was fetched or elsewhere (see ``articles_at``)
+        and_(ArticleRecord.url == canonical, ArticleRecord.canonical_url == canonical),
+        canonical_elsewhere(canonical),
+        ArticleRecord.site_article_id == bindparam("site_article_id"),
+        ArticleRecord.content_hash == bindparam("content_hash"),
+    )
+    site = ArticleRecord.site_key == bindparam("site_key")
+    return union_all(
+        *(
+            select(literal(rank).label("rank"), ArticleRecord.id).where(site, condition)
+            for rank, condition in enumerate(branches)
+        )
+    )
+
+
+_DUPLICATE_LOOKUP = _duplicate_lookup()
+_DUPLICATE_REASONS = ("url", "url", "url", "article_id", "content")
 
 
 def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
