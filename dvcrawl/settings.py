@@ -28,6 +28,9 @@ DVCRAWL_ARTICLE_MAX_ATTEMPTS = 8
 # Seconds a crawl waits for a database that went away (retrying with growing pauses)
 # before it closes as "database_unavailable"; the next crawl resumes it.
 DVCRAWL_DATABASE_WAIT = 120.0
+# SQLite's page cache for the crawl's writer, in MiB: the index pages a lookup or an insert
+# reads; the operating system's own cache keeps the rest of the file.
+DVCRAWL_SQLITE_CACHE_MIB = 16
 # Discovery reads the sitemaps (robots.txt's, else /sitemap.xml) and the feeds a site's
 # front door announces, beside its listings.
 DVCRAWL_DISCOVERY_SITEMAPS = True
@@ -61,6 +64,13 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+# A response yields one article, or a few small items: Scrapy would start this many tasks
+# per response to pass them through the pipelines (100 by default).
+CONCURRENT_ITEMS = 1
+# Scrapy reads a callback's source again for every response to warn of a generator that
+# returns a value (its cache keeps bound methods only while they live); dvcrawl's callbacks
+# return none, and the check cost more than a tenth of the crawl's own time.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: raw bodies, redirects and retried attempts as received.

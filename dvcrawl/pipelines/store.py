@@ -30,14 +30,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
 from dvcrawl.outcomes import crawl_alarms, jsonable, outcome_counts
 from dvcrawl.pipelines.dedupe import REASONS, DuplicateArticle
-from dvcrawl.storage.db import prepare, session_factory
+from dvcrawl.storage.db import prepare, session_factory, writer_engine
 from dvcrawl.storage.repository import (
     EDITED,
     FAILED,
@@ -63,7 +62,6 @@ T = TypeVar("T")
 
 
 DATABASE_UNAVAILABLE = "database_unavailable"
-SQLITE_BUSY_MS = 1000
 # Closing the crawl record waits at least this long for the database to come back.
 CLOSE_WAIT = 60.0
 
@@ -126,6 +124,7 @@ class StorePipeline:
         self.database_url = database_url
         self.max_attempts = crawler.settings.getint("DVCRAWL_ARTICLE_MAX_ATTEMPTS")
         self.database_wait = crawler.settings.getfloat("DVCRAWL_DATABASE_WAIT")
+        self.sqlite_cache_mib = crawler.settings.getint("DVCRAWL_SQLITE_CACHE_MIB")
         self.unavailable = False
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
@@ -151,19 +150,22 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         profile: SiteProfile = spider.profile  # type: ignore[union-attr]
-        self.sessions = session_factory(prepare(self.database_url))
+        # Another process holding a SQLite file is waited out in ``_write``, pause by pause.
+        engine = writer_engine(self.database_url, self.sqlite_cache_mib)
+        self.sessions = session_factory(prepare(self.database_url, engine))
         settings = self.crawler.settings
         mode = crawl_mode(settings.getbool("DVCRAWL_FULL"), settings.getbool("DVCRAWL_RECHECK"))
-        frontier: FrontierState | None = None
-        with self.sessions.begin() as session:
-            repository = ArchiveRepository(session)
+
+        def start(repository: ArchiveRepository) -> tuple[int, ArchiveIndex, FrontierState | None]:
             repository.save_site(profile)
             for run_id in repository.close_interrupted_runs(HOST, process_alive, profile.key):
                 logger.warning("%s: crawl run #%d was interrupted", profile.key, run_id)
-            self.run_id = repository.start_run(profile.key, mode, host=HOST, pid=os.getpid())
-            self.index = repository.archive_index(profile.key)
-            if mode != "recheck":
-                frontier = repository.frontier_state(profile.key)
+            run_id = repository.start_run(profile.key, mode, host=HOST, pid=os.getpid())
+            index = repository.archive_index(profile.key)
+            frontier = repository.frontier_state(profile.key) if mode != "recheck" else None
+            return run_id, index, frontier
+
+        self.run_id, self.index, frontier = self._write(start)
         self.stats.set_value("dvcrawl/crawl_run_id", self.run_id)
         view = ArchiveView(
             profile.key, self.run_id, self.index, self._archived_urls(profile.key), frontier
@@ -236,10 +238,6 @@ class StorePipeline:
         while True:
             try:
                 with self.sessions.begin() as session:
-                    if session.get_bind().dialect.name == "sqlite":
-                        # Another process holding the file is waited out here, pause by
-                        # pause, not by the driver's own half-minute timeout.
-                        session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}"))
                     return work(ArchiveRepository(session))
             except (OperationalError, InterfaceError) as exc:
                 if exc.connection_invalidated is False and not _unreachable(exc):
