@@ -28,6 +28,10 @@ DVCRAWL_ARTICLE_MAX_ATTEMPTS = 8
 # Seconds a crawl waits for a database that went away (retrying with growing pauses)
 # before it closes as "database_unavailable"; the next crawl resumes it.
 DVCRAWL_DATABASE_WAIT = 120.0
+# Worker processes that extract article pages and normalise their text beside the crawl
+# (see dvcrawl.workers); 0: in the crawl's own process. One by default where the machine
+# has a core to spare.
+DVCRAWL_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 # SQLite's page cache for the crawl's writer, in MiB: the index pages a lookup or an insert
 # reads; the operating system's own cache keeps the rest of the file.
 DVCRAWL_SQLITE_CACHE_MIB = 16

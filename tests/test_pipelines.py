@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_tone_style_and_byline_do_not_change_the_content_hash() -> None:
 def test_normalize_pipeline_counts_changed_fields() -> None:
     stats = MemoryStatsCollector(get_crawler(ArticlesSpider))
     pipeline = NormalizePipeline(stats)
-    pipeline.process_item(article(title="Ban\u00a0Dân vận"))
+    normalized = asyncio.run(pipeline.process_item(article(title="Ban\u00a0Dân vận")))
+    assert normalized.title == "Ban Dân vận"
     assert stats.get_value("dvcrawl/normalize/changed/title") == 1
     assert stats.get_value("dvcrawl/normalize/changed/body") is None
 

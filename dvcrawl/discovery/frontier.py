@@ -188,6 +188,8 @@ class Frontier:
         self.routes: dict[str, Route] = {}
         self.skips: Counter[str] = Counter()
         self.queue: deque[Fetch] = deque()
+        # articles released and not yet handed out: ``take`` hands them out a few at a time
+        self.due_articles: deque[Fetch] = deque()
         self.discovering = True
         # articles
         self.candidates: dict[str, _Candidate] = {}
@@ -592,14 +594,22 @@ class Frontier:
 
     # --- phases -------------------------------------------------------------------------
 
-    def take(self) -> list[Fetch]:
-        """Everything to request now, in the order found."""
-        fetches = list(self.queue)
+    def take(self, articles: int | None = None) -> list[Fetch]:
+        """What to request now, in the order found: every listing, sitemap and feed, and of
+        the articles released, ``articles`` at most (all by default). The others wait for
+        a later call: a site's articles are not all requests in memory at once."""
+        fetches: list[Fetch] = []
+        for fetch in self.queue:
+            (self.due_articles if fetch.kind is FetchKind.ARTICLE else fetches).append(fetch)
         self.queue.clear()
+        due = self.due_articles
+        for _ in range(len(due) if articles is None else min(max(articles, 0), len(due))):
+            fetches.append(due.popleft())
         return fetches
 
-    def idle(self) -> list[Fetch]:
-        """The crawl has nothing left in flight: end discovery, or let parked walks go.
+    def idle(self, articles: int | None = None) -> list[Fetch]:
+        """The crawl has nothing left in flight: end discovery, or let parked walks go, or
+        hand out more articles (``articles`` at most, see ``take``).
 
         An empty answer means the crawl is done.
         """
@@ -615,8 +625,8 @@ class Frontier:
         if not self.queue and self.parked and not self._covered() and self.primary_listings == 0:
             self._release_parked(secondary=True)
         self._release_articles()
-        if self.queue:
-            return self.take()
+        if self.queue or self.due_articles:
+            return self.take(articles)
         self._finish()
         return []
 

@@ -58,14 +58,18 @@ class Page:
 
 
 def page_from_response(response: Response, fetched_at: datetime | None = None) -> Page:
-    headers = {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
     return Page.from_bytes(
         response.url,
         response.body,
-        headers=headers,
+        headers=response_headers(response),
         status=response.status,
         fetched_at=fetched_at,
     )
+
+
+def response_headers(response: Response) -> dict[str, str]:
+    """A response's headers as text, each name once (repeated ones joined by commas)."""
+    return {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }

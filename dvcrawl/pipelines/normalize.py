@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvcrawl.items import Article, Caption
 from dvcrawl.text import Byline, clean_text, fix_legacy, split_byline, text_key
+from dvcrawl.workers import Workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -73,19 +74,22 @@ def _clean_byline(byline: Byline) -> Byline:
 
 
 class NormalizePipeline:
-    """Applies ``normalize_article`` and counts, per field, how often cleaning changed it."""
+    """Applies ``normalize_article`` (in a worker process, see ``dvcrawl.workers``) and
+    counts, per field, how often cleaning changed it."""
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, workers: Workers | None = None) -> None:
         self.stats = stats
+        self.workers = workers or Workers()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls(crawler.stats)
+        assert crawler.stats is not None
+        return cls(crawler.stats, Workers.from_crawler(crawler))
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        normalized = normalize_article(item)
+        normalized = await self.workers.run(normalize_article, item)
         for name in (*TEXT_FIELDS, "body"):
             if getattr(normalized, name) != getattr(item, name):
                 self.stats.inc_value(f"dvcrawl/normalize/changed/{name}")

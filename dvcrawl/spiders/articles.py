@@ -28,18 +28,25 @@ from dvcrawl.discovery.frontier import (
     SkipReport,
 )
 from dvcrawl.discovery.grammar import RouteKind
-from dvcrawl.discovery.links import page_links, read_feed, read_sitemap, robots_sitemaps
+from dvcrawl.discovery.links import (
+    PageLinks,
+    read_feed,
+    read_sitemap,
+    robots_sitemaps,
+)
 from dvcrawl.discovery.soft404 import NotFoundPage
 from dvcrawl.discovery.walk import ListingWalk, WalkEnd
 from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
-from dvcrawl.parsing import parse_article, parse_listing
+from dvcrawl.parsing import parse_article
+from dvcrawl.parsing.extracted import extract_article_page, extract_listing_page
 from dvcrawl.parsing.listing import absolute_url
-from dvcrawl.parsing.page import Page, page_from_response
+from dvcrawl.parsing.page import page_from_response, response_headers
 from dvcrawl.pipelines.store import ArchiveView, crawl_mode
 from dvcrawl.sites import FAMILIES, UNDETECTED, adhoc_profile, get_site, with_seeds
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveIndex
 from dvcrawl.text import VIETNAM_TZ
+from dvcrawl.workers import Workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -70,6 +77,9 @@ PRIORITIES = {
 # What callbacks hand on: items for the archive's writer, and requests.
 SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
 # Drops that say the page was no article (its section may serve none at all).
+# Article requests waiting in the scheduler or in flight, at most: the frontier hands out
+# more as they are answered.
+ARTICLE_BACKLOG = 64
 NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound")
 # The finish reason of a crawl whose front door matched no platform family.
 NO_FAMILY = "no_family_detected"
@@ -123,6 +133,9 @@ class ArticlesSpider(Spider):
         self.not_found_page: NotFoundPage | None = None
         self.skip_report: IO[str] | None = None
         self.robot_sitemaps: tuple[str, ...] | None = None
+        self.workers = Workers()  # extraction in this process, unless from_crawler says
+        self.article_backlog = ARTICLE_BACKLOG
+        self.articles_out = 0  # article requests made and not yet answered
 
     @staticmethod
     def _profile(
@@ -156,6 +169,7 @@ class ArticlesSpider(Spider):
         if report_path:
             spider.skip_report = Path(report_path).open("a", encoding="utf-8")  # noqa: SIM115
         spider.frontier = spider._new_frontier()
+        spider.workers = Workers.from_crawler(crawler)
         connect = crawler.signals.connect
         connect(spider.archive_opened, signal=dvcrawl_signals.archive_opened)
         connect(spider.request_dropped, signal=signals.request_dropped)
@@ -219,7 +233,7 @@ class ArticlesSpider(Spider):
         for seed in self.profile.seeds:
             frontier.add_seed(seed)
         self._use_robots()
-        for request in self._requests(frontier.take()):
+        for request in self._requests(frontier.take(self._article_room)):
             yield request
 
     @property
@@ -227,7 +241,7 @@ class ArticlesSpider(Spider):
         assert self.frontier is not None
         return self.frontier
 
-    def parse_front(self, response: Response) -> Iterator[SpiderOutput]:
+    async def parse_front(self, response: Response) -> AsyncIterator[SpiderOutput]:
         """The front door of a site given by URL alone: which family built it, then on."""
         page = page_from_response(response)
         detection = detect(page, FAMILIES.values())
@@ -257,8 +271,10 @@ class ArticlesSpider(Spider):
             if other is not None and other is not walk:
                 other.stop(WalkEnd.LAST_PAGE)
         if walk is not None:
-            yield from self.parse_listing(response, walk)
-        yield from self._follow_up()
+            async for output in self.parse_listing(response, walk):
+                yield output
+        for output in self._follow_up():
+            yield output
 
     def _resume(self) -> None:
         """Hand the frontier what earlier crawls of the site left to do."""
@@ -298,7 +314,13 @@ class ArticlesSpider(Spider):
         update = self._frontier.drain(self.profile.key)
         if update is not None:
             yield update
-        yield from self._requests(self._frontier.take())
+        yield from self._requests(self._frontier.take(self._article_room))
+
+    @property
+    def _article_room(self) -> int:
+        """How many more article requests the scheduler may hold: enough to keep every
+        connection busy, few enough that a site of any size costs the same memory."""
+        return self.article_backlog - self.articles_out
 
     def final_update(self) -> FrontierUpdate | None:
         """What the frontier found since the last callback: the writer keeps it at close."""
@@ -338,6 +360,7 @@ class ArticlesSpider(Spider):
         )
 
     def _article_request(self, url: str, key: str, **meta: Any) -> Request:
+        self.articles_out += 1
         return Request(
             url,
             callback=self.parse_article,
@@ -375,7 +398,7 @@ class ArticlesSpider(Spider):
             self.robot_sitemaps = robots_sitemaps(response.url, response.body)
         self._use_robots()
         if not self.detecting and not self.recheck:
-            self._schedule(self._frontier.take())
+            self._schedule(self._frontier.take(self._article_room))
 
     def _robots_allow(self, url: str) -> bool:
         if self.robots is None:
@@ -385,14 +408,22 @@ class ArticlesSpider(Spider):
         )
         return bool(self.robots.can_fetch(url, agent))
 
-    def parse_listing(self, response: Response, walk: ListingWalk) -> Iterator[SpiderOutput]:
-        frontier = self._frontier
-        page = page_from_response(response)
-        seed_page = walk.seed and walk.page == 0
+    async def parse_listing(
+        self, response: Response, walk: ListingWalk
+    ) -> AsyncIterator[SpiderOutput]:
         self._inc("dvcrawl/pages/listing")
+        extracted = await self.workers.run(
+            extract_listing_page,
+            self.profile,
+            response.url,
+            response.body,
+            response_headers(response),
+            response.status,
+        )
+        links, listing = extracted.links, extracted.listing
+        frontier = self._frontier
+        seed_page = walk.seed and walk.page == 0
         origin = Origin.SEED if seed_page else Origin.LISTING
-        links = page_links(page)
-        listing = parse_listing(page, self.profile)
         frontier.adopt(walk, response.url)
         for alias in links.aliases:
             if alias != response.url:
@@ -425,7 +456,8 @@ class ArticlesSpider(Spider):
                 self.profile.key,
             )
             self._inc("dvcrawl/listing/empty_first_page")
-        yield from self._follow_up()
+        for output in self._follow_up():
+            yield output
 
     def _next_page(
         self,
@@ -464,6 +496,7 @@ class ArticlesSpider(Spider):
     def article_failed(self, failure: Any) -> Iterator[ArticleFailure]:
         """An article page that could not be fetched, Scrapy's retries spent (5xx, a timeout,
         a refused connection): it stays pending, for the next crawl to try again."""
+        self.articles_out -= 1
         request = failure.request
         # HttpError is a subclass of IgnoreRequest: a 5xx answer is a failed fetch, not a refusal
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
@@ -548,6 +581,8 @@ class ArticlesSpider(Spider):
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the scheduler refused (its URL was fetched already): its walk ends."""
+        if request.meta.get(KIND_META_KEY) == FetchKind.ARTICLE:
+            self.articles_out -= 1
         walk = request.meta.get("dvcrawl_walk")
         if isinstance(walk, ListingWalk) and walk.end is None:
             self._frontier.walk_failed(walk)
@@ -558,48 +593,67 @@ class ArticlesSpider(Spider):
         if not self.robots_read:  # robots.txt could not be fetched at all
             self.robot_sitemaps = self.robot_sitemaps or ()
             self._use_robots()
-        fetches = self.frontier.take() or self.frontier.idle()
+        self.articles_out = 0  # idle: no request is in flight or waiting
+        room = self._article_room
+        fetches = self.frontier.take(room) or self.frontier.idle(room)
         if fetches:
             self._schedule(fetches)
             raise DontCloseSpider
 
     # --- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[SpiderOutput]:
+    async def parse_article(self, response: Response) -> AsyncIterator[SpiderOutput]:
+        self.articles_out -= 1
         redirects = _redirects(response.meta)
         first_url = redirects[0] if redirects else response.url
         warc = response.meta.get(WARC_META_KEY)
         if response.status in REDIRECT_STATUSES:
-            yield from self._article_redirect(response, first_url)
+            for output in self._article_redirect(response, first_url):
+                yield output
             return
         if response.status in GONE_STATUSES:
-            location = response.url if redirects else None
-            gone = self._gone(first_url, TAKEN_DOWN, response.status, location, warc)
-            if gone is not None:
-                yield gone
-                return
-            self._http_error(response)
-            if not self.recheck:
-                yield ArticleFailure(
-                    site_key=self.profile.key,
-                    key=response.meta.get("dvcrawl_key") or first_url,
-                    url=first_url,
-                    error=f"HTTP {response.status}",
-                    permanent=True,
-                )
+            for output in self._article_gone(response, first_url, bool(redirects), warc):
+                yield output
             return
         self._inc("dvcrawl/pages/article")
-        page = page_from_response(response)
-        self._inc(f"dvcrawl/decoded/{page.decoded_by}")
-        article = parse_article(page, self.profile)
+        extracted = await self.workers.run(
+            extract_article_page,
+            self.profile,
+            response.url,
+            response.body,
+            response_headers(response),
+            response.status,
+        )
+        self._inc(f"dvcrawl/decoded/{extracted.decoded_by}")
+        article = extracted.article
         if warc:
             article.warc_file = warc["file"]
             article.warc_offset = warc["offset"]
             article.warc_digest = warc["digest"]
-        article.not_found = self._not_found(page, article, bool(redirects))
+        article.not_found = self._not_found(response.url, article, bool(redirects))
         yield article
         if not self.recheck:
-            yield from self._article_links(page, response)
+            for output in self._article_links(extracted.links, response):
+                yield output
+
+    def _article_gone(
+        self, response: Response, first_url: str, redirected: bool, warc: dict[str, Any] | None
+    ) -> Iterator[SpiderOutput]:
+        """A 404 or 410: an archived article taken down, or a link to nothing."""
+        location = response.url if redirected else None
+        gone = self._gone(first_url, TAKEN_DOWN, response.status, location, warc)
+        if gone is not None:
+            yield gone
+            return
+        self._http_error(response)
+        if not self.recheck:
+            yield ArticleFailure(
+                site_key=self.profile.key,
+                key=response.meta.get("dvcrawl_key") or first_url,
+                url=first_url,
+                error=f"HTTP {response.status}",
+                permanent=True,
+            )
 
     def _article_redirect(self, response: Response, first_url: str) -> Iterator[SpiderOutput]:
         """Follow an article's redirect, unless it leads an archived article away."""
@@ -626,18 +680,17 @@ class ArticlesSpider(Spider):
             **{REDIRECTS_KEY: chain, REDIRECT_STATUSES_KEY: reasons},
         )
 
-    def _not_found(self, page: Page, article: Article, redirected: bool) -> str | None:
-        """Why this article page is the site's "not found" answer, if it is one."""
-        if redirected and not self.profile.is_article_url(page.url):
-            return f"redirected to {page.url}, which is no article"
+    def _not_found(self, url: str, article: Article, redirected: bool) -> str | None:
+        """Why this article page (at ``url``) is the site's "not found" answer, if it is."""
+        if redirected and not self.profile.is_article_url(url):
+            return f"redirected to {url}, which is no article"
         if self.not_found_page is not None and self.not_found_page.matches(article):
             return "the page the site shows for a missing article"
         return None
 
-    def _article_links(self, page: Page, response: Response) -> Iterator[SpiderOutput]:
+    def _article_links(self, links: PageLinks, response: Response) -> Iterator[SpiderOutput]:
         """An article page links its categories (breadcrumbs, menus) and related articles."""
         frontier = self._frontier
-        links = page_links(page)
         for alias in links.aliases:
             frontier.alias(response.url, alias)
         for url in links.anchors:
