@@ -206,17 +206,22 @@ def run_rounds(ports: dict[str, int], rounds: int) -> dict[str, Totals]:
 def _time_the_capture() -> list[float]:
     """Wrap the capture middleware's work (opening, each response, closing) in timers."""
     import functools
+    import inspect
 
     from dvcrawl.warc.capture import WarcCaptureMiddleware
 
     spent: list[float] = []
 
     def timed(function: Any) -> Any:
+        # Scrapy's signal dispatch hands a receiver that takes **kwargs every argument it
+        # has (``signal``, ``sender``): pass on only those the wrapped method names.
+        accepted = set(inspect.signature(function).parameters)
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
-                return function(*args, **kwargs)
+                return function(*args, **{k: v for k, v in kwargs.items() if k in accepted})
             finally:
                 spent.append(time.perf_counter() - started)
 

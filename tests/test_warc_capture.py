@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import os
@@ -295,7 +296,7 @@ def test_the_middleware_tells_the_spider_where_each_response_lies(tmp_path: Path
     for _ in range(2):
         request = Request("http://x.vn/a")
         response = HtmlResponse(request.url, body=body, headers={"Content-Type": "text/html"})
-        assert middleware.process_response(request, response) is response
+        assert asyncio.run(middleware.process_response(request, response)) is response
         where = request.meta["dvcrawl_warc"]
         record = read_record(tmp_path / where["file"], where["offset"])
         assert record.rec_type == "response", "a revisit points at the original record"
@@ -311,9 +312,11 @@ def test_the_middleware_tells_the_spider_where_each_response_lies(tmp_path: Path
 def test_the_middleware_skips_cached_and_non_http_responses(tmp_path: Path) -> None:
     middleware, stats = capture_middleware(str(tmp_path))
     cached = Request("http://x.vn/a")
-    middleware.process_response(cached, HtmlResponse(cached.url, body=b"x", flags=["cached"]))
+    asyncio.run(
+        middleware.process_response(cached, HtmlResponse(cached.url, body=b"x", flags=["cached"]))
+    )
     data = Request("data:text/plain,x")
-    middleware.process_response(data, TextResponse(data.url, body=b"x"))
+    asyncio.run(middleware.process_response(data, TextResponse(data.url, body=b"x")))
     assert "dvcrawl_warc" not in cached.meta
     assert "dvcrawl_warc" not in data.meta
     assert stats.get_value("dvcrawl/warc/records") is None

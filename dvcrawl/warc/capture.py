@@ -16,11 +16,18 @@ Settings: ``DVCRAWL_WARC_DIR`` (empty: capture off), ``DVCRAWL_WARC_MAX_SIZE``,
 before it starts; a write that fails during the crawl (disk full) closes the spider with
 reason ``warc_write_failed`` and keeps every later response from reaching the spider, so
 nothing is stored in the database that the archive lacks.
+
+Records are built and compressed in a thread of their own, one exchange after another in
+the order received, while the crawl goes on with other responses: compressing releases
+the interpreter, so it takes the crawl no time where a core is free. A response reaches
+the spider once its records are written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +36,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from dvcrawl.warc.writer import HttpExchange, WarcWriter, default_warcinfo
+from dvcrawl.warc.writer import HttpExchange, WarcWriter, WrittenExchange, default_warcinfo
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -53,6 +60,7 @@ class WarcCaptureMiddleware:
     def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
         self.crawler = crawler
         self.writer = writer
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.failure: str | None = None
         assert crawler.stats is not None
         self.stats: StatsCollector = crawler.stats
@@ -88,13 +96,13 @@ class WarcCaptureMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags or not response.url.startswith(("http://", "https://")):
             return response
         if self.failure is not None:
             raise IgnoreRequest(f"not archived, the WARC writer failed: {self.failure}")
         try:
-            written = self.writer.write_exchange(exchange(request, response))
+            written = await self._write(exchange(request, response))
         except OSError as exc:
             self._fail(exc)
             raise IgnoreRequest(f"not archived: {exc}") from exc
@@ -104,7 +112,15 @@ class WarcCaptureMiddleware:
         self._update_stats()
         return response
 
+    async def _write(self, record: HttpExchange) -> WrittenExchange:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # under a reactor that is not asyncio's: written here
+            return self.writer.write_exchange(record)
+        return await asyncio.wrap_future(self.thread.submit(self.writer.write_exchange, record))
+
     def spider_closed(self, spider: Spider) -> None:
+        self.thread.shutdown(wait=True)
         try:
             self.writer.close()
         except OSError as exc:
