@@ -232,12 +232,22 @@ def fold_diacritics(text: str) -> str:
     if text.isascii():
         return text
     folded = text.translate(_LATIN_FOLD)
-    leftovers = set(_NON_ASCII_RE.findall(folded))
-    if all(unicodedata.decomposition(c) == "" and not unicodedata.combining(c) for c in leftovers):
+    if not any(map(_marked, set(_NON_ASCII_RE.findall(folded)))):
         return folded
     decomposed = unicodedata.normalize("NFD", folded)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).translate(_STROKE_D)
+
+
+def _marked(char: str) -> bool:
+    """Whether canonical decomposition would yield a mark to drop from ``char``: it has a
+    canonical decomposition, or is a combining mark. A compatibility one ("<super> 0032"
+    for ², "<compat> ..." for ligatures) is left alone by NFD, so curly quotes and
+    superscripts, common in Vietnamese news, need no decomposition of the whole text."""
+    decomposition = unicodedata.decomposition(char)
+    return bool(decomposition and not decomposition.startswith("<")) or bool(
+        unicodedata.combining(char)
+    )
 
 
 def _clean_once(text: str) -> str:
