@@ -51,28 +51,36 @@ class UnreliableSite:
     """Serves a built site; ``down_for(seconds)`` makes every request answer 503 for that
     long; ``articles_requested`` counts article pages asked for."""
 
-    def __init__(self, folder: Path, *, delay: float = 0.01) -> None:
-        self.truth: SiteTruth = build_site(SITE, folder)
+    def __init__(self, folder: Path, *, delay: float = 0.01, site: SiteConfig = SITE) -> None:
+        self.truth: SiteTruth = build_site(site, folder)
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        # Bodies are read from disk as they are asked for: a large site stays out of memory.
+        routes: dict[str, tuple[int, dict[str, str], Path | None]] = {}
         for entry in data["responses"]:
             parts = urlsplit(entry["url"])
             key = _key(parts.path + ("?" + parts.query if parts.query else ""))
-            body = (folder / entry["file"]).read_bytes() if entry.get("file") else b""
+            body = folder / entry["file"] if entry.get("file") else None
             routes[key] = (entry.get("status", 200), dict(entry.get("headers", {})), body)
         self.down_until = 0.0
         self.articles_requested = 0
-        site = self
+        served = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a live server answers
+            # Headers and body leave in two writes: with Nagle's algorithm the body would
+            # wait for the client's delayed ACK of the headers (40 ms a response).
+            disable_nagle_algorithm = True
+
             def do_GET(self) -> None:
-                time.sleep(delay)
+                if delay:
+                    time.sleep(delay)
                 if self.path.endswith(".html"):
-                    site.articles_requested += 1
-                if time.monotonic() < site.down_until:
+                    served.articles_requested += 1
+                if time.monotonic() < served.down_until:
                     self._send(503, {"Content-Type": "text/plain", "Retry-After": "1"}, b"busy")
                     return
-                status, headers, body = routes.get(_key(self.path), (404, {}, b"not found"))
+                status, headers, file = routes.get(_key(self.path), (404, {}, None))
+                body = file.read_bytes() if file else b"not found" if status == 404 else b""
                 if status in (301, 302) and headers.get("Location", "").startswith("http"):
                     parts = urlsplit(headers["Location"])
                     headers = {
