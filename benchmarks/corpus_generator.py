@@ -32,7 +32,7 @@ style (tone on the second vowel of open oa/oe/uy). URLs are unique.
 
 Keys: by default ``title_key``/``body_key`` are a cheap approximation of ``text_key``
 (casefold, quotes folded, spaces collapsed; tones are not canonicalised) and ``content_hash``
-is ``dvcrawl.pipelines.normalize.content_hash`` of them, so it is unique per text. With
+is ``dvcrawl.parsing.normalize.content_hash`` of them, so it is unique per text. With
 ``normalize=True`` every article goes through ``normalize_article`` instead, as in a crawl
 (about 1 ms per article, several times the cost of generating it).
 
@@ -63,7 +63,7 @@ from typing import Final, Generic, TypeVar
 import lxml.html
 
 from dvcrawl.items import Article, Attachment, Caption
-from dvcrawl.pipelines.normalize import content_hash, normalize_article
+from dvcrawl.parsing.normalize import content_hash, normalize_article
 from dvcrawl.sites import SITES
 from dvcrawl.sites.families.nukeviet import FAMILY as NUKEVIET
 from dvcrawl.sites.profile import SiteProfile

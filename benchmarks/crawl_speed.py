@@ -95,9 +95,9 @@ def extraction_ratio(repeat: int) -> tuple[float, float, int]:
 
 def _extract(meta: dict[str, Any], body: bytes) -> object:
     """What the spider does with one page: decode, parse and, for articles, normalise."""
-    from dvcrawl.parsing import parse_article, parse_listing
+    from dvcrawl.parsing import parse_listing
+    from dvcrawl.parsing.extracted import extract_article
     from dvcrawl.parsing.page import Page
-    from dvcrawl.pipelines.normalize import normalize_article
     from dvcrawl.sites import get_site
 
     profile = get_site(meta["site"])
@@ -105,7 +105,7 @@ def _extract(meta: dict[str, Any], body: bytes) -> object:
     page = Page.from_bytes(meta["url"], body, headers=meta["headers"], fetched_at=fetched_at)
     if meta["kind"] == "listing":
         return parse_listing(page, profile)
-    return normalize_article(parse_article(page, profile))
+    return extract_article(page, profile)
 
 
 def _median_time(function: object, repeat: int) -> float:

@@ -45,9 +45,8 @@ from warcio.warcwriter import WARCWriter
 
 from dvcrawl import reextract as reextract_module
 from dvcrawl.items import Article
-from dvcrawl.parsing import parse_article
+from dvcrawl.parsing.extracted import extract_article
 from dvcrawl.parsing.page import Page
-from dvcrawl.pipelines.normalize import normalize_article
 from dvcrawl.pipelines.validate import InvalidArticle, validate_article
 from dvcrawl.replay import WarcEntry, load_recordings, read_entry
 from dvcrawl.sites import SITES, get_site
@@ -103,7 +102,7 @@ def templates() -> list[Template]:
 def _parse(site: str, url: str, headers: dict[str, str], body: bytes) -> Article | None:
     page = Page.from_bytes(url, body, headers=headers, fetched_at=FETCHED_AT)
     try:
-        return validate_article(normalize_article(parse_article(page, get_site(site))))
+        return validate_article(extract_article(page, get_site(site)))
     except InvalidArticle:
         return None
 

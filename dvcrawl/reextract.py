@@ -36,9 +36,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from w3lib.url import canonicalize_url
 
 from dvcrawl.items import Article
-from dvcrawl.parsing import parse_article
+from dvcrawl.parsing.extracted import extract_article
 from dvcrawl.parsing.page import Page
-from dvcrawl.pipelines.normalize import normalize_article
 from dvcrawl.pipelines.validate import InvalidArticle, validate_article
 from dvcrawl.replay import (
     HttpRecord,
@@ -183,7 +182,7 @@ def extract_row(warc_dir: Path, row: LinkedRow) -> Extracted:
             status=record.status,
             fetched_at=row.fetched_at,
         )
-        article = normalize_article(parse_article(page, profile_for(row)))
+        article = extract_article(page, profile_for(row))
     except Exception as exc:  # a parser bug must not stop the other articles
         return Extracted(row, failure=PARSE_FAILURE, detail=f"{type(exc).__name__}: {exc}")
     article = replace(

@@ -82,7 +82,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "dvcrawl.pipelines.normalize.NormalizePipeline": 100,
     "dvcrawl.pipelines.validate.ValidatePipeline": 200,
     "dvcrawl.pipelines.dedupe.DedupePipeline": 300,
     "dvcrawl.pipelines.store.StorePipeline": 400,

@@ -83,7 +83,7 @@ def _in_asyncio_loop() -> bool:
 
 
 # What the crawl's steps run in a worker: imported when the worker starts.
-WORKER_MODULES = ("dvcrawl.parsing.extracted", "dvcrawl.pipelines.normalize")
+WORKER_MODULES = ("dvcrawl.parsing.extracted",)
 
 
 ORPHAN_CHECK_SECONDS = 0.5

@@ -47,9 +47,9 @@ def page_fixtures() -> list[PageFixture]:
 
 def extract(fixture: PageFixture) -> dict[str, Any]:
     """Run the real parsers (and, for articles, the normalise step) on a page fixture."""
-    from dvcrawl.parsing import parse_article, parse_listing
+    from dvcrawl.parsing import parse_listing
+    from dvcrawl.parsing.extracted import extract_article
     from dvcrawl.parsing.page import Page
-    from dvcrawl.pipelines.normalize import normalize_article
     from dvcrawl.sites import get_site
 
     meta = fixture.meta
@@ -63,7 +63,7 @@ def extract(fixture: PageFixture) -> dict[str, Any]:
     profile = get_site(meta["site"])
     if meta["kind"] == "listing":
         return parse_listing(page, profile).to_dict()
-    return normalize_article(parse_article(page, profile)).to_dict()
+    return extract_article(page, profile).to_dict()
 
 
 def fetched_uris(warc_dir: Path) -> list[str]:

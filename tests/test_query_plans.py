@@ -33,8 +33,8 @@ from dvcrawl.items import (
     FrontierUpdate,
     ListingProgress,
 )
+from dvcrawl.parsing.normalize import normalize_article
 from dvcrawl.pipelines.dedupe import DuplicateContent
-from dvcrawl.pipelines.normalize import normalize_article
 from dvcrawl.pipelines.store import StorePipeline
 from dvcrawl.spiders.articles import ArticlesSpider
 from dvcrawl.storage.db import get_engine, writer_engine

@@ -1,8 +1,10 @@
 """Pages as the crawl reads them: an article page's article, a listing page's listing,
 and the links either holds.
 
-The functions here take what a response carries (picklable: they run in a worker process,
-see ``dvcrawl.workers``) and give back what the spider needs of the page.
+``extract_article`` is the one extraction chain for an article page: parse, then normalise
+(validation is the crawl's pipeline, re-extraction's and the tests' own step). The
+``extract_*_page`` functions take what a response carries (picklable: they run in a worker
+process, see ``dvcrawl.workers``) and give back what the spider needs of the page.
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ from typing import TYPE_CHECKING
 from dvcrawl.discovery.links import PageLinks, page_links
 from dvcrawl.parsing.article import parse_article
 from dvcrawl.parsing.listing import parse_listing
+from dvcrawl.parsing.normalize import changed_fields, normalize_article
 from dvcrawl.parsing.page import Page
 
 if TYPE_CHECKING:
     from dvcrawl.items import Article, ListingPage
     from dvcrawl.sites.profile import SiteProfile
+
+
+def extract_article(page: Page, profile: SiteProfile) -> Article:
+    """The article on ``page``, its text as stored (see ``dvcrawl.parsing.normalize``)."""
+    return normalize_article(parse_article(page, profile))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +35,18 @@ class ExtractedPage:
     links: PageLinks
     decoded_by: str
     """How the bytes became text (see ``Page.decoded_by``)."""
+    normalized: tuple[str, ...]
+    """The text fields normalising changed."""
 
 
 def extract_article_page(
     profile: SiteProfile, url: str, body: bytes, headers: Mapping[str, str], status: int
 ) -> ExtractedPage:
     page = Page.from_bytes(url, body, headers=headers, status=status)
-    return ExtractedPage(parse_article(page, profile), page_links(page), page.decoded_by)
+    parsed = parse_article(page, profile)
+    article = normalize_article(parsed)
+    changed = changed_fields(parsed, article)
+    return ExtractedPage(article, page_links(page), page.decoded_by, changed)
 
 
 @dataclass(frozen=True, slots=True)

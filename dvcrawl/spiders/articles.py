@@ -74,6 +74,7 @@ PRIORITIES = {
     FetchKind.LISTING: 20,
     FetchKind.ARTICLE: 0,
 }
+
 # What callbacks hand on: items for the archive's writer, and requests.
 SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
 # Drops that say the page was no article (its section may serve none at all).
@@ -625,6 +626,8 @@ class ArticlesSpider(Spider):
             response.status,
         )
         self._inc(f"dvcrawl/decoded/{extracted.decoded_by}")
+        for name in extracted.normalized:
+            self._inc(f"dvcrawl/normalize/changed/{name}")
         article = extracted.article
         if warc:
             article.warc_file = warc["file"]

@@ -1,18 +1,16 @@
-"""Normalise every text field to the stored text layer and derive the dedupe keys."""
+"""An article's text as it is stored: every text field cleaned, and the dedupe keys.
+
+Part of the one extraction chain (``dvcrawl.parsing.extracted.extract_article``): the crawl,
+re-extraction and the tests all store what it gives."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvcrawl.items import Article, Caption
 from dvcrawl.text import Byline, clean_text, fix_legacy, split_byline, text_key
-from dvcrawl.workers import Workers
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
 
 TEXT_FIELDS = ("title", "lead", "category", "published_raw")
 
@@ -73,24 +71,8 @@ def _clean_byline(byline: Byline) -> Byline:
     )
 
 
-class NormalizePipeline:
-    """Applies ``normalize_article`` (in a worker process, see ``dvcrawl.workers``) and
-    counts, per field, how often cleaning changed it."""
-
-    def __init__(self, stats: StatsCollector, workers: Workers | None = None) -> None:
-        self.stats = stats
-        self.workers = workers or Workers()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        assert crawler.stats is not None
-        return cls(crawler.stats, Workers.from_crawler(crawler))
-
-    async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
-        normalized = await self.workers.run(normalize_article, item)
-        for name in (*TEXT_FIELDS, "body"):
-            if getattr(normalized, name) != getattr(item, name):
-                self.stats.inc_value(f"dvcrawl/normalize/changed/{name}")
-        return normalized
+def changed_fields(before: Article, after: Article) -> tuple[str, ...]:
+    """The text fields normalising changed (the crawl counts them per field)."""
+    return tuple(
+        name for name in (*TEXT_FIELDS, "body") if getattr(after, name) != getattr(before, name)
+    )
