@@ -79,6 +79,8 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: raw bodies, redirects and retried attempts as received.
     "dvcrawl.warc.capture.WarcCaptureMiddleware": 950,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "dvcrawl.middlewares.QuickMetaRefreshMiddleware": 580,
 }
 
 ITEM_PIPELINES = {
