@@ -34,7 +34,7 @@ DVCRAWL_DATABASE_WAIT = 120.0
 DVCRAWL_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 # SQLite's page cache for the crawl's writer, in MiB: the index pages a lookup or an insert
 # reads; the operating system's own cache keeps the rest of the file.
-DVCRAWL_SQLITE_CACHE_MIB = 16
+DVCRAWL_SQLITE_CACHE_MIB = 4
 # Discovery reads the sitemaps (robots.txt's, else /sitemap.xml) and the feeds a site's
 # front door announces, beside its listings.
 DVCRAWL_DISCOVERY_SITEMAPS = True

@@ -50,6 +50,7 @@ from dvcrawl.warc import (
     read_record,
     recover_open_files,
 )
+from dvcrawl.warc import writer as warc_writer
 from dvcrawl.warc.capture import WarcCaptureMiddleware
 from dvcrawl.warc.writer import payload_digest
 
@@ -234,6 +235,38 @@ def test_revisits_across_crawls_can_be_turned_off(tmp_path: Path) -> None:
     with WarcWriter(tmp_path, "tinh-uy", revisits_across_crawls=False) as second:
         assert not second.write_exchange(exchange("http://x.vn/", page)).revisit
         assert second.write_exchange(exchange("http://x.vn/", page)).revisit
+
+
+def test_pages_whose_index_entries_share_a_hash_are_never_revisits_of_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest index keeps a hash per entry; a lookup checks the line it points at."""
+    monkeypatch.setattr(warc_writer, "_index_slot", lambda uri, digest: 7)
+    with WarcWriter(tmp_path, "tinh-uy") as writer:
+        first = writer.write_exchange(exchange("http://x.vn/a", b"<p>a</p>"))
+        other = writer.write_exchange(exchange("http://x.vn/b", b"<p>b</p>"))
+        again = writer.write_exchange(exchange("http://x.vn/b", b"<p>b</p>"))
+        back = writer.write_exchange(exchange("http://x.vn/a", b"<p>a</p>"))
+    assert not first.revisit
+    assert not other.revisit
+    assert again.revisit
+    assert again.location == other.location
+    assert not back.revisit  # its entry was displaced: a full record, never a wrong revisit
+
+
+def test_an_index_line_cut_short_by_a_crash_spoils_no_later_line(tmp_path: Path) -> None:
+    page = b"<p>trang</p>"
+    with WarcWriter(tmp_path, "tinh-uy") as first:
+        first.write_exchange(exchange("http://x.vn/", b"<p>trang chu</p>"))
+    (index,) = tmp_path.glob(f"*{warc_writer.DIGESTS_SUFFIX}")
+    with index.open("ab") as cut:
+        cut.write(b"sha1:ABC\thttp://x.vn/cut")  # the crash: no end of line
+    with WarcWriter(tmp_path, "tinh-uy") as second:
+        original = second.write_exchange(exchange("http://x.vn/moi", page))
+    with WarcWriter(tmp_path, "tinh-uy") as third:
+        again = third.write_exchange(exchange("http://x.vn/moi", page))
+    assert again.revisit
+    assert again.location == original.location
 
 
 def test_empty_bodies_are_never_revisits(tmp_path: Path) -> None:

@@ -44,17 +44,20 @@ class DedupePipeline:
     """Within a crawl, by in-memory keys: the same URL, site id or content again."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], str] = {}
+        # reason -> key -> the URL of the article first seen with it (one dict per reason:
+        # a tuple per key would cost more than the key itself)
+        self.seen: dict[str, dict[str, str]] = {reason: {} for reason in REASONS}
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         keys = self._keys(item)
         for reason, key in keys:
-            if (reason, key) in self.seen:
-                raise REASONS[reason](f"{item.url} repeats {self.seen[reason, key]} ({reason})")
+            first = self.seen[reason].get(key)
+            if first is not None:
+                raise REASONS[reason](f"{item.url} repeats {first} ({reason})")
         for reason, key in keys:
-            self.seen[reason, key] = item.url or ""
+            self.seen[reason][key] = item.url or ""
         return item
 
     @staticmethod

@@ -276,8 +276,7 @@ class ArchiveRepository:
         # (Given the ORM entity instead of its table, the insert goes row by row on SQLite.)
         # Skipped rows return nothing, so inserted ones are matched back to their article by
         # URL, which is unique.
-        table = ArticleRecord.__table__
-        statement = self._insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.url)
+        statement = _article_insert(self.session.get_bind().dialect.name)
         inserted: dict[str, int] = {}
         if len(rows) > 1:
             inserted = {row.url: row.id for row in self._core.execute(statement, rows)}
@@ -1042,6 +1041,14 @@ def canonical_elsewhere(url: str | BindParameter[str]) -> ColumnElement[bool]:
 
 def _dialect_insert(dialect: str, model: Any) -> Any:
     return (postgres_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+@functools.cache
+def _article_insert(dialect: str) -> Any:
+    table = ArticleRecord.__table__
+    return (
+        _dialect_insert(dialect, table).on_conflict_do_nothing().returning(table.c.id, table.c.url)
+    )
 
 
 @functools.cache

@@ -423,21 +423,31 @@ def _sync_directory(directory: Path) -> None:
 
 
 class _DigestIndex:
-    """Payloads archived under each URI, as ``digest uri date file offset record-id`` lines."""
+    """Payloads archived under each URI, as ``digest uri date file offset record-id`` lines.
+
+    In memory, each line is only a number: where it starts in the file, under a 64-bit hash
+    of its URI and digest (a few dozen bytes an entry, not the line's own strings). A lookup
+    reads the line back and checks its URI and digest, so two pairs sharing a hash cost a
+    full record instead of a revisit, never a wrong revisit.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[tuple[str, str], _Original] = {}
+        self.offsets: dict[int, int] = {}
         self.skipped = 0
-        self._handle: IO[str] | None = None
+        self._size = 0
+        self._writer: IO[bytes] | None = None
+        self._reader: IO[bytes] | None = None
 
     def load(self, directory: Path) -> None:
         if not self.path.exists():
             return
         sizes: dict[str, int | None] = {}
-        with self.path.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                original = _parse_index_line(line)
+        offset = 0
+        with self.path.open("rb") as lines:
+            for raw in lines:
+                start, offset = offset, offset + len(raw)
+                original = _parse_index_line(raw.decode("utf-8", errors="replace"))
                 if original is None:  # a line cut short by a crash, or damaged
                     self.skipped += 1
                     continue
@@ -449,15 +459,28 @@ class _DigestIndex:
                 if size is None or original.location.offset >= size:
                     self.skipped += 1
                     continue
-                self.entries.setdefault((original.uri, original.location.digest), original)
+                self.offsets.setdefault(_index_slot(original.uri, original.location.digest), start)
+        self._size = offset
 
     def get(self, uri: str, digest: str) -> _Original | None:
-        return self.entries.get((uri, digest))
+        start = self.offsets.get(_index_slot(uri, digest))
+        if start is None:
+            return None
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(start)
+        original = _parse_index_line(self._reader.readline().decode("utf-8", errors="replace"))
+        if original is None or original.uri != uri or original.location.digest != digest:
+            return None
+        return original
 
     def add(self, original: _Original) -> None:
-        self.entries[(original.uri, original.location.digest)] = original
-        if self._handle is None:
-            self._handle = self.path.open("a", encoding="utf-8")
+        if self._writer is None:
+            self._writer = self.path.open("ab")
+            self._size = self._writer.tell()
+            if self._size and not _ends_with_newline(self.path):
+                self._writer.write(b"\n")  # close a line a crash cut short
+                self._size += 1
         location = original.location
         fields = (
             location.digest,
@@ -467,13 +490,28 @@ class _DigestIndex:
             str(location.offset),
             original.record_id,
         )
-        self._handle.write("\t".join(fields) + "\n")
-        self._handle.flush()
+        line = ("\t".join(fields) + "\n").encode("utf-8")
+        self._writer.write(line)
+        self._writer.flush()
+        self.offsets[_index_slot(original.uri, location.digest)] = self._size
+        self._size += len(line)
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        for handle in (self._writer, self._reader):
+            if handle is not None:
+                handle.close()
+        self._writer = self._reader = None
+
+
+def _index_slot(uri: str, digest: str) -> int:
+    key = hashlib.blake2b(f"{digest}\t{uri}".encode(), digest_size=8).digest()
+    return int.from_bytes(key, "big")
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
 
 
 def _parse_index_line(line: str) -> _Original | None:
