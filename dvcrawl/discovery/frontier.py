@@ -193,7 +193,7 @@ class Frontier:
         self.discovering = True
         # articles
         self.candidates: dict[str, _Candidate] = {}
-        self.released: dict[str, str] = {}
+        self.released: set[str] = set()  # keys of the articles handed out
         self.known: dict[str, bool] = {}
         self.sections: dict[str, list[int]] = {}
         self.dead_sections: set[str] = set()
@@ -658,7 +658,7 @@ class Frontier:
             return
         for key, candidate in self.candidates.items():
             url = candidate.best()
-            self.released[key] = url
+            self.released.add(key)
             self.queue.append(Fetch(FetchKind.ARTICLE, url, key=key))
             for other in candidate.addresses:
                 if other != url:
