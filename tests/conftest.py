@@ -102,10 +102,9 @@ class ManifestServer:
     """Serves a recorded site over real HTTP on 127.0.0.1, matching requests by path and query."""
 
     def __init__(self, manifest_dir: Path) -> None:
-        import http.server
-        import threading
         from urllib.parse import urlsplit
 
+        from local_server import QuietHandler, local_server
         from w3lib.url import canonicalize_url
 
         data = json.loads((manifest_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -125,25 +124,15 @@ class ManifestServer:
         self.requests: list[str] = []
         server_requests = self.requests
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 server_requests.append(self.path)
                 status, headers, body = routes.get(
                     canonicalize_url("http://local" + self.path), missing
                 )
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_page(status, headers, body)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server, self.port, self.thread = local_server(Handler)
 
     def __enter__(self) -> ManifestServer:
         self.thread.start()

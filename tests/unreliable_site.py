@@ -10,16 +10,15 @@ check that every article is stored once.
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 import select
 import socket
 import threading
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
+from local_server import QuietHandler, local_server
 from nukeviet_sites import Category, Module, SiteConfig, SiteTruth, build_site
 from w3lib.url import canonicalize_url
 
@@ -65,7 +64,7 @@ class UnreliableSite:
         self.articles_requested = 0
         served = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as a live server answers
             # Headers and body leave in two writes: with Nagle's algorithm the body would
             # wait for the client's delayed ACK of the headers (40 ms a response).
@@ -77,7 +76,7 @@ class UnreliableSite:
                 if self.path.endswith(".html"):
                     served.articles_requested += 1
                 if time.monotonic() < served.down_until:
-                    self._send(503, {"Content-Type": "text/plain", "Retry-After": "1"}, b"busy")
+                    self.send_page(503, {"Content-Type": "text/plain", "Retry-After": "1"}, b"busy")
                     return
                 status, headers, file = routes.get(_key(self.path), (404, {}, None))
                 body = file.read_bytes() if file else b"not found" if status == 404 else b""
@@ -87,23 +86,9 @@ class UnreliableSite:
                         **headers,
                         "Location": parts.path + (f"?{parts.query}" if parts.query else ""),
                     }
-                self._send(status, headers, body)
+                self.send_page(status, headers, body)
 
-            def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server, self.port, self.thread = local_server(Handler)
 
     @property
     def home(self) -> str:

@@ -10,14 +10,13 @@ before it answers, and unknown paths answer 404. What each path was sent as is k
 from __future__ import annotations
 
 import gzip
-import http.server
 import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
+from local_server import QuietHandler, local_server
 from w3lib.url import canonicalize_url
 
 SITE_DIR = Path(__file__).parent / "fixtures" / "sites" / "binh-phuoc"
@@ -68,7 +67,7 @@ class WireServer:
         site.padding.update(padding or {})
         self.site = site
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
@@ -119,13 +118,7 @@ class WireServer:
                     self.wfile.write(body)
                 return Sent(status, headers, body, chunked)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server, self.port, self.thread = local_server(Handler)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
