@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
@@ -151,16 +152,35 @@ def run_crawls(profiles: Sequence[SiteProfile], options: CrawlOptions) -> list[C
         _drop_tracebacks()
     process = AsyncCrawlerProcess(crawl_settings(options))
     crawls: list[tuple[SiteProfile, Crawler, asyncio.Task[None]]] = []
+    level = process.settings["LOG_LEVEL"]
+
+    def quiet() -> None:
+        _make_no_records_below(level)
+
     for profile in profiles:
         crawler = process.create_crawler(ArticlesSpider)
+        crawler.signals.connect(quiet, signal=signals.engine_started)
         task = process.crawl(crawler, **spider_arguments(profile))
         crawls.append((profile, crawler, task))
-    # Scrapy's handler drops the records below LOG_LEVEL only once they are made (debug
-    # lines for every request and item, 3-4 % of the crawl's time): the root logger's
-    # level keeps them from being made.
-    logging.getLogger().setLevel(process.settings["LOG_LEVEL"])
-    process.start()
+    levels = {name: logging.getLogger(name).level for name in QUIETED_LOGGERS}
+    try:
+        process.start()
+    finally:  # the caller's logging as it was (tests run crawls in their own process)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     return [_result(profile, crawler, task) for profile, crawler, task in crawls]
+
+
+QUIETED_LOGGERS = ("", "scrapy")  # "": the root logger
+
+
+def _make_no_records_below(level: str) -> None:
+    """Scrapy's handler drops the records below LOG_LEVEL only once they are made: debug
+    lines for every request, item and stored article, 6 % of the crawl's process. The
+    loggers' levels keep them from being made. (Scrapy resets the root logger's level as
+    each crawler starts, and sets its own logger's: this runs once the engine has started.)"""
+    for name in QUIETED_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 def detect_site(

@@ -83,6 +83,11 @@ DOWNLOADER_MIDDLEWARES = {
     "dvcrawl.middlewares.QuickMetaRefreshMiddleware": 580,
 }
 
+SPIDER_MIDDLEWARES = {
+    # Request depth is neither limited nor used: a layer fewer around every callback's output.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
+
 ITEM_PIPELINES = {
     "dvcrawl.pipelines.validate.ValidatePipeline": 200,
     "dvcrawl.pipelines.dedupe.DedupePipeline": 300,
