@@ -28,7 +28,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -82,6 +82,16 @@ def _in_asyncio_loop() -> bool:
     return True
 
 
+async def in_executor(
+    executor: Executor, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """``function`` run by ``executor``, awaited; run here where nothing can await it (no
+    asyncio loop: a reactor that is not asyncio's)."""
+    if not _in_asyncio_loop():
+        return function(*args, **kwargs)
+    return await asyncio.wrap_future(executor.submit(function, *args, **kwargs))
+
+
 # What the crawl's steps run in a worker: imported when the worker starts.
 WORKER_MODULES = ("dvcrawl.parsing.extracted",)
 
@@ -124,12 +134,10 @@ class Workers:
         return workers
 
     async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        executor = self.executor
-        if executor is None or not _in_asyncio_loop():
+        if self.executor is None:
             return function(*args, **kwargs)
         try:
-            future = executor.submit(function, *args, **kwargs)
-            return await asyncio.wrap_future(future)
+            return await in_executor(self.executor, function, *args, **kwargs)
         except BrokenProcessPool:
             self._broken()
             return function(*args, **kwargs)

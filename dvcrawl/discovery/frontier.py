@@ -271,12 +271,8 @@ class Frontier:
             route = self.route(url)
             if key in self.candidates or route.section in self.dead_sections:
                 continue
-            candidate = _Candidate("an earlier crawl")
-            candidate.add(url, Origin.LISTING)
-            self.candidates[key] = candidate
+            self._add_candidate(key, url, Origin.LISTING, "an earlier crawl")
             self.count("dvcrawl/frontier/articles_resumed", 1)
-            if self.probe is None:
-                self._start_probe(url)
 
     def drain(self, site_key: str) -> FrontierUpdate | None:
         """What was found and walked since the last call, for the archive to keep."""
@@ -476,13 +472,17 @@ class Frontier:
         elif not self.allowed(url):
             self._skip(url, Skip.ROBOTS, "article", found_on)
         else:
-            candidate = _Candidate(found_on)
-            candidate.add(url, origin)
-            self.candidates[key] = candidate
+            self._add_candidate(key, url, origin, found_on)
             self.unsaved_articles[key] = url
             self.count("dvcrawl/discovered/articles", 1)
-            if self.probe is None:
-                self._start_probe(url)
+
+    def _add_candidate(self, key: str, url: str, origin: Origin, found_on: str) -> None:
+        """An article to fetch once discovery is over; the first one starts the probe."""
+        candidate = _Candidate(found_on)
+        candidate.add(url, origin)
+        self.candidates[key] = candidate
+        if self.probe is None:
+            self._start_probe(url)
 
     def _is_archived(self, url: str, key: str) -> bool:
         if self.settings.full:

@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
 def extract_article(page: Page, profile: SiteProfile) -> Article:
     """The article on ``page``, its text as stored (see ``dvcrawl.parsing.normalize``)."""
-    return normalize_article(parse_article(page, profile))
+    return _parsed_and_stored(page, profile)[1]
+
+
+def _parsed_and_stored(page: Page, profile: SiteProfile) -> tuple[Article, Article]:
+    """The article as parsed, and as normalised for storing."""
+    parsed = parse_article(page, profile)
+    return parsed, normalize_article(parsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +49,7 @@ def extract_article_page(
     profile: SiteProfile, url: str, body: bytes, headers: Mapping[str, str], status: int
 ) -> ExtractedPage:
     page = Page.from_bytes(url, body, headers=headers, status=status)
-    parsed = parse_article(page, profile)
-    article = normalize_article(parsed)
+    parsed, article = _parsed_and_stored(page, profile)
     changed = changed_fields(parsed, article)
     return ExtractedPage(article, page_links(page), page.decoded_by, changed)
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -75,6 +75,7 @@ PRIORITIES = {
     FetchKind.ARTICLE: 0,
 }
 
+T = TypeVar("T")
 # What callbacks hand on: items for the archive's writer, and requests.
 SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
 # Drops that say the page was no article (its section may serve none at all).
@@ -413,14 +414,7 @@ class ArticlesSpider(Spider):
         self, response: Response, walk: ListingWalk
     ) -> AsyncIterator[SpiderOutput]:
         self._inc("dvcrawl/pages/listing")
-        extracted = await self.workers.run(
-            extract_listing_page,
-            self.profile,
-            response.url,
-            response.body,
-            response_headers(response),
-            response.status,
-        )
+        extracted = await self._extract(extract_listing_page, response)
         links, listing = extracted.links, extracted.listing
         frontier = self._frontier
         seed_page = walk.seed and walk.page == 0
@@ -459,6 +453,17 @@ class ArticlesSpider(Spider):
             self._inc("dvcrawl/listing/empty_first_page")
         for output in self._follow_up():
             yield output
+
+    async def _extract(self, extract: Callable[..., T], response: Response) -> T:
+        """``extract`` (an ``extract_*_page`` function) of the response, in a worker."""
+        return await self.workers.run(
+            extract,
+            self.profile,
+            response.url,
+            response.body,
+            response_headers(response),
+            response.status,
+        )
 
     def _next_page(
         self,
@@ -617,14 +622,7 @@ class ArticlesSpider(Spider):
                 yield output
             return
         self._inc("dvcrawl/pages/article")
-        extracted = await self.workers.run(
-            extract_article_page,
-            self.profile,
-            response.url,
-            response.body,
-            response_headers(response),
-            response.status,
-        )
+        extracted = await self._extract(extract_article_page, response)
         self._inc(f"dvcrawl/decoded/{extracted.decoded_by}")
         for name in extracted.normalized:
             self._inc(f"dvcrawl/normalize/changed/{name}")

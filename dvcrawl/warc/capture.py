@@ -25,7 +25,6 @@ the spider once its records are written.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from dvcrawl.warc.writer import HttpExchange, WarcWriter, WrittenExchange, default_warcinfo
+from dvcrawl.workers import in_executor
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -113,11 +113,7 @@ class WarcCaptureMiddleware:
         return response
 
     async def _write(self, record: HttpExchange) -> WrittenExchange:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # under a reactor that is not asyncio's: written here
-            return self.writer.write_exchange(record)
-        return await asyncio.wrap_future(self.thread.submit(self.writer.write_exchange, record))
+        return await in_executor(self.thread, self.writer.write_exchange, record)
 
     def spider_closed(self, spider: Spider) -> None:
         self.thread.shutdown(wait=True)
