@@ -32,11 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from conftest import fetched_uris  # noqa: E402
 from unreliable_site import SITE, UnreliableSite  # noqa: E402
 
 CONCURRENCY = 8
@@ -188,7 +187,7 @@ def crawl_site(articles: int, folder: Path) -> SiteFigures:
         print(f"crawling {articles} articles with dvcrawl ...", file=sys.stderr, flush=True)
         dvcrawl = measure(command, folder / "dvcrawl.log", StoredSoFar(database))
         stored = _stored(database)
-        urls = _fetched(warcs)
+        urls = fetched_uris(warcs)
         url_file = folder / "urls.txt"
         url_file.write_text("\n".join(urls))
         print(f"fetching {len(urls)} pages with a bare spider ...", file=sys.stderr, flush=True)
@@ -218,16 +217,6 @@ def _stored(database: Path) -> int:
     with sqlite3.connect(database) as connection:
         (count,) = connection.execute("SELECT count(*) FROM articles").fetchone()
     return int(count)
-
-
-def _fetched(warcs: Path) -> list[str]:
-    urls = []
-    for path in sorted(warcs.rglob("*.warc.gz")):
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type in ("response", "revisit"):
-                    urls.append(record.rec_headers.get_header("WARC-Target-URI"))
-    return urls
 
 
 def report(figures: SiteFigures) -> None:
