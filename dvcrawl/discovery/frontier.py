@@ -185,7 +185,12 @@ class Frontier:
     report: SkipReport | None = None
 
     def __post_init__(self) -> None:
+        # the route of every URL the crawl may fetch; of URLs never to be fetched, only
+        # whether each was met already (its string hash: a print view of every article and
+        # the like would otherwise keep their URLs for the whole crawl; two URLs of one hash
+        # cost at most one line in the skip counts)
         self.routes: dict[str, Route] = {}
+        self.skipped_urls: set[int] = set()
         self.skips: Counter[str] = Counter()
         self.queue: deque[Fetch] = deque()
         # articles released and not yet handed out: ``take`` hands them out a few at a time
@@ -229,7 +234,8 @@ class Frontier:
         if cached is not None:
             return cached
         route = self._classify(url)
-        self.routes[url] = route
+        if not _never_fetched(route):
+            self.routes[url] = route
         return route
 
     def _classify(self, url: str) -> Route:
@@ -395,17 +401,24 @@ class Frontier:
             self._article(url, route, origin, found_on, seen)
         elif seen:
             pass
-        elif route.skip is not None:
-            self._skip(url, route.skip, route.detail, found_on)
+        elif _never_fetched(route):
+            if self._first_sight(url):
+                self._skip(url, route.skip or Skip.NOT_ARTICLE_OR_LISTING, route.detail, found_on)
         elif route.kind in (RouteKind.LISTING, RouteKind.HUB):
             self._listing(url, route, found_on)
         elif route.kind is RouteKind.FEED:
             self.add_feed(url, found_on)
         elif route.kind is RouteKind.SITEMAP:
             self.add_sitemap(url, found_on)
-        else:
-            self._skip(url, Skip.NOT_ARTICLE_OR_LISTING, route.detail, found_on)
         return route
+
+    def _first_sight(self, url: str) -> bool:
+        """Whether a URL never to be fetched is met for the first time."""
+        key = hash(url)
+        if key in self.skipped_urls:
+            return False
+        self.skipped_urls.add(key)
+        return True
 
     def adopt(self, walk: ListingWalk, url: str) -> None:
         """The walk's page answered at ``url`` (after a redirect): the walk is that listing's,
@@ -773,6 +786,10 @@ class Frontier:
     def robots_refused(self, url: str) -> None:
         """Robots.txt refused a request the frontier had handed out."""
         self._skip(url, Skip.ROBOTS, "refused by robots.txt when requested", "")
+
+
+def _never_fetched(route: Route) -> bool:
+    return route.skip is not None or route.kind is RouteKind.OTHER
 
 
 def _shape(url: str) -> str:

@@ -10,9 +10,11 @@ so a grammar learned from a site's own links (a site of an unknown CMS) plugs in
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -67,13 +69,24 @@ class Route:
     skip: Skip | None = None
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        # A crawl keeps a route for every URL it meets: the few section names are shared,
+        # not one string per URL.
+        object.__setattr__(self, "section", sys.intern(self.section))
+
     @classmethod
     def skipped(cls, reason: Skip, detail: str) -> Route:
-        return cls(RouteKind.OTHER, skip=reason, detail=detail)
+        return _skipped_route(reason, detail)
 
     @classmethod
     def other(cls, detail: str) -> Route:
         return cls.skipped(Skip.NOT_ARTICLE_OR_LISTING, detail)
+
+
+@lru_cache(maxsize=4096)
+def _skipped_route(reason: Skip, detail: str) -> Route:
+    """One shared route per reason and detail: every print view of every article is alike."""
+    return Route(RouteKind.OTHER, skip=reason, detail=detail)
 
 
 class UrlGrammar(Protocol):
