@@ -30,6 +30,7 @@ __all__ = [
     "clean_paragraphs",
     "clean_text",
     "fold_diacritics",
+    "nfc",
     "text_key",
 ]
 
@@ -95,6 +96,15 @@ _HSPACE_RE: Final = re.compile(f"{_ANY_SPACE}{{2,}}|{_ODD_SPACE}")
 _EDGE_SPACE_RE: Final = re.compile(r"[ \t]+\n[ \t]*|\n[ \t]+")
 _BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
 
+# Every character that some step of cleaning acts on. Text with none of them, in NFC, with no
+# doubled space, no space at a line's edge and no run of blank lines, is clean already: one
+# scan instead of the seven of the full pipeline.
+_CLEANING_TRIGGER_RE: Final = re.compile(
+    _char_class(
+        {*_LINE_BREAKS, *_CONTROLS, *_INVISIBLE, *_SPACES, *map(ord, "&\t" + _JOINERS + "ÐðƉɖ")}
+    )
+)
+
 # --- keys ----------------------------------------------------------------------------------
 
 # A word: letters plus any combining marks (NFD input or stray marks).
@@ -150,6 +160,24 @@ _LATIN_FOLD: Final = _fold_table()
 _NON_ASCII_RE: Final = re.compile(r"[^\x00-\x7f]")
 
 
+def nfc(text: str) -> str:
+    """``unicodedata.normalize("NFC", text)``, fast on long text that is NFC but for a few spots.
+
+    A line break composes with nothing on either side, so each line normalises on its own:
+    a page that holds one decomposed word (an NFD headline in a sidebar, say) costs a quick
+    check of every line and the full normalisation of that line, not of the whole page.
+    Text that is already NFC comes back as the same object.
+    """
+    if text.isascii():
+        return text
+    if "\n" not in text:
+        normalized = unicodedata.normalize("NFC", text)
+        return text if normalized == text else normalized
+    lines = text.split("\n")
+    normalized_lines = [unicodedata.normalize("NFC", line) for line in lines]
+    return text if normalized_lines == lines else "\n".join(normalized_lines)
+
+
 def clean_text(text: str) -> str:
     """The stored ``text`` layer of a string (reference §3.4 pipeline).
 
@@ -164,6 +192,8 @@ def clean_text(text: str) -> str:
     Spelling, tone placement, quotes, dashes and letter case are never changed.
     Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
     """
+    if _is_clean(text):
+        return text
     cleaned = _clean_once(text)
     # Removing an invisible character can join "&" and "#7879;" into a new reference.
     for _ in range(_MAX_EXTRA_ROUNDS):
@@ -250,20 +280,38 @@ def _marked(char: str) -> bool:
     )
 
 
+def _is_clean(text: str) -> bool:
+    """Whether cleaning would leave ``text`` as it is (most lines of most pages)."""
+    return (
+        _CLEANING_TRIGGER_RE.search(text) is None
+        and "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and "\n\n\n" not in text
+        and text[:1] not in " \n"
+        and text[-1:] not in " \n"
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
 def _clean_once(text: str) -> str:
     if "&" in text:
         text = _unescape_leftovers(text)
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     text = _LINE_BREAK_RE.sub("\n", text)
-    text = _DROP_RE.sub("", text)
-    if "\u200c" in text or "\u200d" in text:
-        text = _drop_letter_joiners(text)
-    text = unicodedata.normalize("NFC", text)
+    kept = _DROP_RE.sub("", text)
+    if "\u200c" in kept or "\u200d" in kept:
+        kept = _drop_letter_joiners(kept)
+    # Only a removal can leave a letter and its mark apart; a line break composes with nothing.
+    text = text if kept is text else nfc(kept)
     if any(c in text for c in "ÐðƉɖ"):
         text = _ETH_WORD_RE.sub(_repair_eth, text)
-    text = _HSPACE_RE.sub(" ", text)
-    text = _EDGE_SPACE_RE.sub("\n", text)
-    return _BLANK_LINES_RE.sub("\n\n", text).strip(" \n")
+    text = _HSPACE_RE.sub(" ", text)  # tabs become spaces here
+    if " \n" in text or "\n " in text:
+        text = _EDGE_SPACE_RE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES_RE.sub("\n\n", text)
+    return text.strip(" \n")
 
 
 def _unescape_leftovers(text: str) -> str:
