@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from parsel import Selector
 
-from dvcrawl.text import decode_html_with_source
+from dvcrawl.text.decode import DecodedHtml, decode_html_details
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -44,17 +44,36 @@ class Page:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         # Decoded from the bytes, not by the header alone, and in NFC before parsing:
         # selectors that name Vietnamese words ("Tác giả") must match decomposed pages too.
-        text, decoded_by = decode_html_with_source(body, headers.get("content-type"))
+        decoded = decode_html_details(body, headers.get("content-type"))
         return cls(
             url=url,
             body=body,
             headers=headers,
             status=status,
             fetched_at=fetched_at or datetime.now(UTC),
-            text=text,
-            decoded_by=decoded_by,
-            selector=Selector(text=text or "<html></html>", base_url=url),
+            text=decoded.text,
+            decoded_by=decoded.source,
+            selector=html_selector(decoded, body, url),
         )
+
+
+def html_selector(decoded: DecodedHtml, body: bytes, url: str) -> Selector:
+    """A selector over the decoded page.
+
+    Where the text is the body's own UTF-8, the parser takes the bytes: the same tree,
+    without encoding the text back (parsel strips the text and drops NULs before encoding
+    it, which for an HTML document from ``<`` to ``>`` is what it does to the bytes).
+    """
+    if decoded.is_body_as_utf8 and _is_bare_html_document(body):
+        return Selector(body=body, type="html", encoding="utf-8", base_url=url)
+    return Selector(text=decoded.text or "<html></html>", base_url=url)
+
+
+def _is_bare_html_document(body: bytes) -> bool:
+    """Markup from its first to its last byte, and no XML declaration (which makes parsel
+    read the text as XML)."""
+    stripped = body.strip()
+    return stripped[:1] == b"<" and stripped[-1:] == b">" and not stripped.startswith(b"<?xml")
 
 
 def page_from_response(response: Response, fetched_at: datetime | None = None) -> Page:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
+from dataclasses import dataclass
 from typing import Final
 
 from dvcrawl.text.legacy import (
@@ -50,8 +50,9 @@ from dvcrawl.text.legacy import (
     uppercase_font_runs,
     viscii_to_unicode,
 )
+from dvcrawl.text.normalize import nfc
 
-__all__ = ["decode_html", "decode_html_with_source"]
+__all__ = ["DecodedHtml", "decode_html", "decode_html_details", "decode_html_with_source"]
 
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -152,14 +153,39 @@ def decode_html_with_source(body: bytes, content_type: str | None = None) -> tup
     such as ``declared:shift_jis``) or ``"guess:<name>"`` (``guess:utf-8``, ``guess:tcvn3``,
     ``guess:vni``, ``guess:cp1258``, ``guess:viscii``, ``guess:windows-1252``).
     """
+    decoded = decode_html_details(body, content_type)
+    return decoded.text, decoded.source
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedHtml:
+    """A body's text, how it was decoded, and whether it is the bytes' own UTF-8."""
+
+    text: str
+    source: str
+    """How the body was decoded (see :func:`decode_html_with_source`)."""
+    is_body_as_utf8: bool
+    """Whether ``text`` is exactly the body read as UTF-8, so that a parser may take the
+    bytes as they are instead of encoding the text again."""
+
+
+def decode_html_details(body: bytes, content_type: str | None = None) -> DecodedHtml:
+    """:func:`decode_html_with_source`, saying whether the text is the body's UTF-8 as is."""
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            return _nfc(_decode_lenient(body[len(bom) :], codec)), f"bom:{codec}"
+            text = nfc(_decode_lenient(body[len(bom) :], codec))
+            return DecodedHtml(text, f"bom:{codec}", is_body_as_utf8=False)
     try:
-        return _nfc(body.decode("utf-8")), "utf-8"
+        as_utf8 = body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        text = nfc(as_utf8)
+        return DecodedHtml(text, "utf-8", is_body_as_utf8=text is as_utf8)
+    return DecodedHtml(*_decode_not_utf8(body, content_type), is_body_as_utf8=False)
 
+
+def _decode_not_utf8(body: bytes, content_type: str | None) -> tuple[str, str]:
     markup = _cp1252(body)  # every byte kept; ASCII markup reads as itself
     declared = _declared(content_type, markup)
     declared_text = _decode_declared(body, markup, declared)
@@ -177,12 +203,8 @@ def decode_html_with_source(body: bytes, content_type: str | None = None) -> tup
     guessed = _guess(body, markup)
     if guessed is not None:
         return guessed
-    text = _nfc(markup)
+    text = nfc(markup)
     return (text, f"declared:{_WESTERN}") if declared == _WESTERN else (text, f"guess:{_WESTERN}")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _cp1252(body: bytes) -> str:
@@ -238,9 +260,9 @@ def _decode_declared(body: bytes, markup: str, declared: str | None) -> str | No
     if declared == "utf-8":
         # Not valid UTF-8 (step 2 failed): believe the label unless most sequences are broken.
         utf8 = _mostly_utf8(body, valid_per_broken=1)
-        return None if utf8 is None else _nfc(utf8)
+        return None if utf8 is None else nfc(utf8)
     try:
-        return _nfc(_decode_lenient(body, declared))
+        return nfc(_decode_lenient(body, declared))
     except (LookupError, ValueError):
         return None
 
@@ -258,7 +280,7 @@ def _convert_page(body: bytes, markup: str, kind: LegacyKind) -> str:
     if kind == "vni":
         return surface_to_unicode(font_entities_to_chars(markup), kind)
     text = font_entities_converted(tcvn3_to_unicode(body, windows_punctuation=True), kind)
-    return _nfc(uppercase_font_runs(text))
+    return nfc(uppercase_font_runs(text))
 
 
 def _visible_text(markup: str) -> str:
@@ -288,7 +310,7 @@ def _unescape_bytes(text: str) -> str:
 def _guess(body: bytes, markup: str) -> tuple[str, str] | None:
     utf8 = _mostly_utf8(body)
     if utf8 is not None:
-        return _nfc(utf8), "guess:utf-8"
+        return nfc(utf8), "guess:utf-8"
     kind = guess_legacy_surface(_visible_text(markup))
     if kind is None:
         return None
