@@ -1,31 +1,44 @@
-"""Selector helpers: ordered fallbacks, and the text of elements as paragraphs."""
+"""Selector helpers: ordered fallbacks, and the text of elements as a reader sees it.
+
+Text is read the way a browser lays it out: whitespace in the HTML source (line breaks
+included) is one space, and only ``<br>`` and block elements break lines. The walk over
+an element is lxml's ``iterwalk``, never recursion, so no nesting depth can exhaust the
+Python stack; the HTML parser itself stops at ``PARSER_DEPTH_LIMIT`` (see ``check_depth``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
 from lxml import etree
 from parsel import Selector, SelectorList
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from dvcrawl.sites.profile import Selectors
 
 
-BLOCK_TAGS = frozenset(
+BLOCK_TAGS: Final = frozenset(
     [
         "address",
         "article",
         "aside",
         "blockquote",
+        "caption",
         "center",
         "dd",
+        "details",
         "div",
         "dl",
         "dt",
+        "fieldset",
         "figcaption",
         "figure",
         "footer",
+        "form",
         "h1",
         "h2",
         "h3",
@@ -41,6 +54,7 @@ BLOCK_TAGS = frozenset(
         "p",
         "pre",
         "section",
+        "summary",
         "table",
         "tbody",
         "td",
@@ -51,7 +65,40 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+SKIP_TAGS: Final = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"}
+)
+EMPHASIS_TAGS: Final = frozenset({"em", "i", "cite"})
+# Elements that hold a picture with its caption; whether one really is a picture is decided
+# from what it holds (``dvcrawl.parsing.figures``).
+PICTURE_TAGS: Final = frozenset({"figure", "table"})
+# libxml2 (2.11 and later, as lxml ships it) stops reading a document at this many nested
+# elements, even with ``huge_tree``: the rest of the page never reaches the tree.
+PARSER_DEPTH_LIMIT: Final = 2048
+
+SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+TEXT_ALIGN = re.compile(r"text-align\s*:\s*(-?[a-z-]+)", re.IGNORECASE)
+ITALIC = re.compile(r"font-style\s*:\s*(?:italic|oblique)", re.IGNORECASE)
+FONT_SIZE = re.compile(
+    r"font-size\s*:\s*(?:(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>px|pt|em|rem|%)?|(?P<word>[a-z-]+))",
+    re.IGNORECASE,
+)
+ALIGN_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:text-|align|ql-align-|has-text-align-)?(center|centre|right)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Editors' and themes' class names for a caption ("caption", "image-caption", "wp-caption-text",
+# "chuthich", "chu-thich": Vietnamese for annotation).
+CAPTION_CLASS = re.compile(r"caption|chu[-_]?thich", re.IGNORECASE)
+# Sizes below the body text's usual 14-16 px that editors pick for captions.
+SMALL_SIZES: Final = {"px": 13.5, "pt": 10.5, "em": 0.95, "rem": 0.95, "%": 95.0}
+SMALL_WORDS: Final = frozenset({"xx-small", "x-small", "small", "smaller"})
+SMALL_FONT_ATTRIBUTE: Final = frozenset({"1", "2", "-1", "-2", "-3"})
+
+
+class DocumentTooDeep(ValueError):
+    """The page nests elements past the HTML parser's limit, so the parser kept only its
+    beginning: extracting it would store an article cut short."""
 
 
 def select(sel: Selector, selector: str) -> SelectorList[Selector]:
@@ -71,7 +118,7 @@ def first_match(sel: Selector, selectors: Selectors) -> SelectorList[Selector]:
 
 
 def node_text(node: Selector) -> str:
-    """A string result as is; an element's text with newlines between blocks."""
+    """A string result as is; an element's text with newlines between its lines."""
     root = node.root
     if isinstance(root, str):
         return root
@@ -95,45 +142,278 @@ def first_value(sel: Selector, selectors: Selectors) -> str | None:
     return found[0] if found else None
 
 
-def element_text(element: etree._Element, *, line_breaks: bool = True) -> str:
-    """Text of an element, with a newline at every block boundary and ``<br>``.
+def check_depth(root: etree._Element) -> None:
+    """Raise ``DocumentTooDeep`` if the parser stopped at its depth limit.
 
-    With ``line_breaks=False`` the same places get a space (for captions).
+    The parser leaves the elements open at the point where it stopped as the last child of
+    the last child …; a page it read to the end closes them, and its last chain is short.
     """
-    separator = "\n" if line_breaks else " "
-    return "".join(_text_parts(element, separator))
+    depth, element = 1, root
+    while len(element):
+        element = element[-1]
+        depth += 1
+    if depth >= PARSER_DEPTH_LIMIT:
+        raise DocumentTooDeep(
+            f"elements nest {depth:,} deep, the HTML parser's limit: it stopped reading there, "
+            "and the rest of the page is not in the tree"
+        )
 
 
-def _text_parts(element: etree._Element, separator: str) -> Iterator[str]:
-    if element.text and not _skipped(element):
-        yield element.text
-    for child in element:
-        if not isinstance(child.tag, str):  # comments and processing instructions
-            if child.tail:
-                yield child.tail
-            continue
-        tag = child.tag.lower()
-        if tag in SKIP_TAGS:
-            pass
-        elif tag == "br":
-            yield separator
-        elif tag in BLOCK_TAGS:
-            yield separator
-            yield from _text_parts(child, separator)
-            yield separator
+@dataclass(eq=False, slots=True)
+class Line:
+    """One line of an element's text as a reader sees it, with what a caption is told by.
+
+    Character counts leave whitespace out; ``emphasised``, ``small`` and ``marked`` count the
+    characters in italics, in a small font, and under a caption class name.
+    """
+
+    block: etree._Element
+    """The innermost block element the line began in."""
+    picture: etree._Element | None
+    """The innermost ``figure`` or ``table`` (or other picture container asked for) holding it."""
+    in_caption: bool
+    """Whether it began inside a caption element (``figcaption`` or one asked for)."""
+    after_block: bool
+    """Whether a block boundary separates it from the line before (not only ``<br>``)."""
+    breaks_before: int
+    """``<br>`` elements between the line before and this one."""
+    align: str | None
+    parts: list[str] = field(default_factory=list)
+    images: list[etree._Element] = field(default_factory=list)
+    text_before_image: bool = False
+    chars: int = 0
+    emphasised: int = 0
+    small: int = 0
+    marked: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """What an element passes down to the text inside it."""
+
+    block: etree._Element
+    picture: etree._Element | None = None
+    in_caption: bool = False
+    align: str | None = None
+    emphasis: bool = False
+    small: bool = False
+    marked: bool = False
+    pre: bool = False
+
+
+class _LineBuilder:
+    """Cuts a stream of text, images and breaks into ``Line`` objects."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.current: Line | None = None
+        self.breaks = 0
+        self.after_block = False
+
+    def text(self, text: str, style: _Style) -> None:
+        if style.pre and "\n" in text:
+            first, *rest = text.split("\n")
+            self._add_text(first, style)
+            for part in rest:
+                self.line_break()
+                self._add_text(part, style)
         else:
-            yield from _text_parts(child, separator)
-        if child.tail:
-            yield child.tail
+            self._add_text(text, style)
+
+    def _add_text(self, text: str, style: _Style) -> None:
+        chars = len("".join(text.split()))
+        line = self.current
+        if line is None:
+            if not chars:
+                return
+            line = self._open(style)
+        line.parts.append(text)
+        if chars:
+            line.chars += chars
+            if not line.images:
+                line.text_before_image = True
+            if style.emphasis:
+                line.emphasised += chars
+            if style.small:
+                line.small += chars
+            if style.marked:
+                line.marked += chars
+
+    def image(self, image: etree._Element, style: _Style) -> None:
+        line = self.current or self._open(style)
+        line.images.append(image)
+        line.parts.append(" ")
+
+    def line_break(self) -> None:
+        self._close()
+        self.breaks += 1
+
+    def block_boundary(self) -> None:
+        self._close()
+        self.after_block = True
+
+    def _open(self, style: _Style) -> Line:
+        line = Line(
+            block=style.block,
+            picture=style.picture,
+            in_caption=style.in_caption,
+            after_block=self.after_block,
+            breaks_before=self.breaks,
+            align=style.align,
+        )
+        self.current = line
+        self.breaks = 0
+        self.after_block = False
+        return line
+
+    def _close(self) -> None:
+        line = self.current
+        if line is None:
+            return
+        line.text = SOURCE_WHITESPACE.sub(" ", "".join(line.parts)).strip()
+        self.lines.append(line)
+        self.current = None
+
+    def finish(self) -> list[Line]:
+        self._close()
+        return self.lines
 
 
-def _skipped(element: etree._Element) -> bool:
-    return isinstance(element.tag, str) and element.tag.lower() in SKIP_TAGS
+def text_lines(
+    element: etree._Element,
+    *,
+    pictures: Collection[etree._Element] = (),
+    captions: Collection[etree._Element] = (),
+) -> list[Line]:
+    """The lines of an element's text, in order, each with its images and styles.
+
+    ``pictures`` and ``captions`` name more picture containers and caption elements than
+    ``figure``/``table`` and ``figcaption``.
+    """
+    builder = _LineBuilder()
+    styles: list[_Style] = [_style_of(element, _Style(block=element), pictures, captions)]
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event in ("comment", "pi"):
+            if node.tail:
+                builder.text(node.tail, styles[-1])
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event == "start":
+            if node is element:
+                if node.text:
+                    builder.text(node.text, styles[-1])
+                continue
+            if tag in SKIP_TAGS:
+                walker.skip_subtree()
+                styles.append(styles[-1])
+                continue
+            if tag == "br":
+                builder.line_break()
+            elif tag == "img":
+                builder.image(node, styles[-1])
+            elif tag in BLOCK_TAGS:
+                builder.block_boundary()
+            style = _style_of(node, styles[-1], pictures, captions)
+            styles.append(style)
+            if node.text and tag not in SKIP_TAGS:
+                builder.text(node.text, style)
+            continue
+        if node is element:
+            break
+        styles.pop()
+        if tag in BLOCK_TAGS:
+            builder.block_boundary()
+        if node.tail:
+            builder.text(node.tail, styles[-1])
+    return builder.finish()
+
+
+def _style_of(
+    node: etree._Element,
+    parent: _Style,
+    pictures: Collection[etree._Element],
+    captions: Collection[etree._Element],
+) -> _Style:
+    tag = node.tag.lower() if isinstance(node.tag, str) else ""
+    attributes = node.attrib
+    if not attributes and tag not in BLOCK_TAGS and tag not in _STYLED_TAGS:
+        return parent
+    block = node if tag in BLOCK_TAGS else parent.block
+    picture = node if tag in PICTURE_TAGS or node in pictures else parent.picture
+    in_caption = parent.in_caption or tag == "figcaption" or node in captions
+    align, emphasis, small = parent.align, parent.emphasis or tag in EMPHASIS_TAGS, parent.small
+    if tag == "center":
+        align = "center"
+    elif tag == "small":
+        small = True
+    elif tag == "font" and "size" in attributes:
+        small = attributes["size"].strip() in SMALL_FONT_ATTRIBUTE
+    marked = parent.marked
+    if attributes:
+        align = _alignment(attributes) or align
+        css = attributes.get("style")
+        if css:
+            emphasis = emphasis or ITALIC.search(css) is not None
+            small = _small_font(css, small)
+        marked = marked or CAPTION_CLASS.search(attributes.get("class", "")) is not None
+    return _Style(
+        block=block,
+        picture=picture,
+        in_caption=in_caption,
+        align=align,
+        emphasis=emphasis,
+        small=small,
+        marked=marked,
+        pre=parent.pre or tag == "pre",
+    )
+
+
+_STYLED_TAGS: Final = frozenset({*EMPHASIS_TAGS, "center", "small", "font", "pre", "figcaption"})
+
+
+def _alignment(attributes: etree._Attrib) -> str | None:
+    css = attributes.get("style")
+    if css:
+        found = TEXT_ALIGN.search(css)
+        if found:
+            return _align_word(found.group(1))
+    align = attributes.get("align")
+    if align:
+        return _align_word(align)
+    classes = attributes.get("class")
+    if classes:
+        found = ALIGN_CLASS.search(classes)
+        if found:
+            return _align_word(found.group(1))
+    return None
+
+
+def _align_word(word: str) -> str:
+    word = word.strip().lower()
+    return "center" if word in ("center", "centre", "-webkit-center", "middle") else word
+
+
+def _small_font(css: str, inherited: bool) -> bool:
+    found = FONT_SIZE.search(css)
+    if found is None:
+        return inherited
+    if found.group("word"):
+        return found.group("word").lower() in SMALL_WORDS
+    unit = (found.group("unit") or "px").lower()
+    return float(found.group("number")) <= SMALL_SIZES[unit]
+
+
+def element_text(element: etree._Element, *, line_breaks: bool = True) -> str:
+    """Text of an element, its lines joined by newlines (by spaces without ``line_breaks``)."""
+    separator = "\n" if line_breaks else " "
+    return separator.join(line.text for line in text_lines(element) if line.text)
 
 
 def paragraphs(element: etree._Element) -> list[str]:
     """Non-blank lines of an element's text: its paragraphs, in order."""
-    return [line.strip() for line in element_text(element).split("\n") if line.strip()]
+    return [line.text for line in text_lines(element) if line.text]
 
 
 def remove(element: etree._Element) -> None:
