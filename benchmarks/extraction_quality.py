@@ -87,6 +87,7 @@ FETCHED_AT: Final = datetime(2026, 12, 8, tzinfo=UTC)
 APPLIED_IN_FULL: Final = frozenset({"figures", "drop", "page_figures", "attachment_links"})
 BODY_SCOPED: Final = frozenset({"figures", "drop"})
 SLOWEST_SELECTORS: Final = 10
+SELECTOR_WIDTH: Final = 90  # in the printed table; --json keeps them whole
 # The public benchmark keeps no headers; its README says every page is UTF-8.
 PUBLIC_HEADERS: Final = {"content-type": "text/html; charset=utf-8"}
 GOAL_FLOOR_RATIO: Final = 3.0
@@ -556,6 +557,10 @@ def goal_lines(table: Mapping[str, Mapping[str, float]]) -> list[str]:
     return lines
 
 
+def _shortened(text: str, width: int = SELECTOR_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def stage_lines(stages: Mapping[str, float], selectors: Mapping[str, float]) -> list[str]:
     total = sum(stages.values())
     rows = [(name, f"{us:.0f}", f"{us / total:.0%}") for name, us in stages.items()]
@@ -563,7 +568,8 @@ def stage_lines(stages: Mapping[str, float], selectors: Mapping[str, float]) -> 
     lines += markdown_table(("stage", "µs", "share"), [*rows, ("sum", f"{total:.0f}", "100%")])
     slowest = sorted(selectors.items(), key=lambda item: -item[1])[:SLOWEST_SELECTORS]
     lines += ["", f"The {len(slowest)} slowest selectors, µs per page:", ""]
-    lines += markdown_table(("rule: selector", "µs"), [(name, f"{us:.0f}") for name, us in slowest])
+    rows = [(_shortened(name), f"{us:.0f}") for name, us in slowest]
+    lines += markdown_table(("rule: selector", "µs"), rows)
     return lines
 
 
