@@ -379,5 +379,8 @@ def _key_once(text: str) -> str:
     key = clean_text(text)
     key = unicodedata.normalize("NFKC", key).casefold()
     key = unicodedata.normalize("NFKC", key)
-    key = _PUNCT_RE.sub(lambda match: _PUNCT_FOLD[match.group()], canonical_tones(key))
-    return " ".join(key.split())
+    # canonical_tones word by word, on the words split at any whitespace at once (retoning
+    # never touches whitespace, and NFKC left the key in NFC).
+    words = key.split()
+    key = " ".join(words if key.isascii() else map(_canonical_token, words))
+    return _PUNCT_RE.sub(lambda match: _PUNCT_FOLD[match.group()], key)
