@@ -63,6 +63,15 @@ class Article:
     """Body paragraphs, without captions, byline and page chrome."""
     captions: list[Caption] = field(default_factory=list)
     byline: Byline | None = None
+    """The byline printed in the body (its last paragraphs, or its first), taken out of
+    ``body``: ``raw`` is the paragraph as printed ("Bài, ảnh: Hồng Thắm"; two lines joined
+    by a newline when, say, a name and a "Theo …" line close the text), split into authors,
+    organisation, source, role, photo credit and qualifier."""
+    cms_author: Byline | None = None
+    """The CMS's own author field ("Tác giả:", "Tác giả bài viết:"), its label removed:
+    ``raw`` as printed, split like a byline where it reads as one."""
+    cms_source: str | None = None
+    """The CMS's own source field ("Nguồn tin:"), its label removed."""
     category: str | None = None
     tags: list[str] = field(default_factory=list)
     image_urls: list[str] = field(default_factory=list)
@@ -95,6 +104,8 @@ class Article:
             "canonical_url": self.canonical_url,
             "captions": [c.to_dict() for c in self.captions],
             "category": self.category,
+            "cms_author": self.cms_author.to_dict() if self.cms_author else None,
+            "cms_source": self.cms_source,
             "image_urls": list(self.image_urls),
             "lead": self.lead,
             "published_at": self.published_at.isoformat() if self.published_at else None,

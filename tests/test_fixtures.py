@@ -18,6 +18,8 @@ ARTICLE_KEYS = sorted(
         "canonical_url",
         "captions",
         "category",
+        "cms_author",
+        "cms_source",
         "image_urls",
         "lead",
         "published_at",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -14,22 +13,18 @@ from parsel import Selector
 
 from dvcrawl.items import Article, Attachment, Caption
 from dvcrawl.loaders import ArticleLoader
+from dvcrawl.parsing.bylines import cms_author, cms_source, split_body_bylines
 from dvcrawl.parsing.dom import element_text, first_match, first_value, paragraphs, remove
 from dvcrawl.parsing.dom import select as select_nodes
 from dvcrawl.parsing.dom import values as selector_values
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page
-from dvcrawl.text import Author, Byline, clean_text, parse_datetime, split_byline
+from dvcrawl.text import clean_text, parse_datetime
 
 if TYPE_CHECKING:
     from dvcrawl.sites.profile import ArticleRules, SiteProfile
 
-# Field labels that CMSes print before the value ("Tác giả: Lê Dũng Toàn").
-FIELD_LABEL = re.compile(
-    r"^\s*(?:tác giả|nguồn(?:\s+tin)?|người viết|người đăng)\s*:\s*", re.IGNORECASE
-)
 IMAGE_ATTRIBUTES = ("src", "data-src", "data-original")
-MAX_TRAILING_BYLINES = 2
 # Clocks differ and sites post-date by minutes; a publication time further ahead is a misread.
 FUTURE_TOLERANCE = timedelta(hours=1)
 
@@ -140,67 +135,15 @@ def fill_from_body(
     chrome = {clean_text(text) for text in rules.chrome}
     texts = [clean_text(text) for text in paragraphs(container)]
     texts = [text for text in texts if text and not _is_chrome(text, chrome, rules)]
-    texts, trailing = split_trailing_bylines(texts)
-    bylines = [b for b in (field_byline(page, rules), trailing) if b is not None]
-    loader.add_value("byline", merge_bylines(bylines) if bylines else None)
+    texts, byline = split_body_bylines(texts)
+    loader.add_value("byline", byline)
+    loader.add_value("cms_author", cms_author(page, rules))
+    loader.add_value("cms_source", cms_source(page, rules))
     loader.add_value("body", texts)
 
 
 def _is_chrome(text: str, chrome: set[str], rules: ArticleRules) -> bool:
     return text in chrome or any(part in text for part in rules.chrome_contains)
-
-
-def field_byline(page: Page, rules: ArticleRules) -> Byline | None:
-    """The byline from the CMS's own author and source fields, where it prints them."""
-    author = _label_free(first_value(page.selector, rules.byline)) if rules.byline else None
-    source = _label_free(first_value(page.selector, rules.source)) if rules.source else None
-    if not author and not source:
-        return None
-    byline = (split_byline(author) or Byline(raw=author)) if author else None
-    if source:
-        if byline is None:
-            return Byline(raw=source, source=source)
-        return replace(byline, source=source)
-    return byline
-
-
-def split_trailing_bylines(texts: list[str]) -> tuple[list[str], Byline | None]:
-    """Take byline and source lines off the end of the body.
-
-    Only the last paragraphs are looked at: a byline is printed after the text, and a
-    name-like line in the middle of an article is not one.
-    """
-    found: list[tuple[str, Byline]] = []
-    while texts and len(found) < MAX_TRAILING_BYLINES:
-        byline = split_byline(texts[-1])
-        if byline is None:
-            break
-        found.insert(0, (texts[-1], byline))
-        texts = texts[:-1]
-    if not found:
-        return texts, None
-    return texts, merge_bylines([byline for _, byline in found])
-
-
-def merge_bylines(bylines: list[Byline]) -> Byline:
-    """One byline from several lines: an author line and a source line, say.
-
-    The first line wins where two say the same thing; an author named twice counts once.
-    """
-    if len(bylines) == 1:
-        return bylines[0]
-    authors: dict[str, Author] = {}
-    for author in (a for b in bylines for a in b.authors):
-        authors.setdefault(author.name, author)
-    return Byline(
-        raw="\n".join(dict.fromkeys(b.raw for b in bylines)),
-        authors=tuple(authors.values()),
-        organisation=_first(b.organisation for b in bylines),
-        source=_first(b.source for b in bylines),
-        role=_first(b.role for b in bylines),
-        photo=_first(b.photo for b in bylines),
-        qualifier=_first(b.qualifier for b in bylines),
-    )
 
 
 def _figures(body: Selector, rules: ArticleRules) -> list[Selector]:
@@ -264,16 +207,6 @@ def _text_of(node: Selector) -> str:
     if isinstance(root, etree._Element):
         return element_text(root, line_breaks=False)
     return str(root)
-
-
-def _label_free(value: str | None) -> str | None:
-    if not value:
-        return None
-    return clean_text(FIELD_LABEL.sub("", clean_text(value))) or None
-
-
-def _first(items: Iterable[str | None]) -> str | None:
-    return next((item for item in items if item), None)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

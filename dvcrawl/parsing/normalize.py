@@ -37,6 +37,10 @@ def normalize_article(article: Article) -> Article:
     ]
     if article.byline is not None:
         updates["byline"] = _clean_byline(article.byline)
+    if article.cms_author is not None:
+        updates["cms_author"] = _clean_byline(article.cms_author)
+    if article.cms_source is not None:
+        updates["cms_source"] = stored_text(article.cms_source) or None
     result = replace(article, **updates)
     result.title_key = text_key(result.title) if result.title else None
     result.body_key = text_key("\n".join(result.body)) if result.body else None

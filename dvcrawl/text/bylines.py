@@ -1,10 +1,11 @@
-"""Split the byline line printed at the end of Vietnamese articles.
+"""Split the byline line printed at the end (or the start) of Vietnamese articles.
 
 Grammar from the reference notes (vietnamese-text.md §5): an optional role prefix
 ("Bài, ảnh:"), one or more authors with optional academic or military titles, an optional
-organisation ("…, Ban Dân vận Tỉnh ủy"), a qualifier ("(tổng hợp)"), a source ("Theo
-danvan.vn", "(TTXVN)") or a photo credit ("Ảnh: TTXVN"). Anonymous staff markers (PV, BTV,
-TH, …) become anonymous authors.
+organisation ("…, Ban Dân vận Tỉnh ủy", "…, Phó Trưởng Ban Dân vận Tỉnh ủy" with the
+author's office), a qualifier ("(tổng hợp)"), a source ("Theo danvan.vn", "(TTXVN)") or a
+photo credit ("Ảnh: TTXVN"); or an organisation alone ("Văn phòng Ban Dân vận Tỉnh ủy").
+Anonymous staff markers (PV, BTV, TH, …) become anonymous authors.
 
 The splitter does not guess: a line with any part it cannot read is not a byline, and
 :func:`split_byline` returns None. Everything is kept as printed (tone style included); match
@@ -63,6 +64,10 @@ class Byline:
 
 _NOT_A_BYLINE: Final = Byline(raw="")
 
+# What may close a byline: a full stop, a semicolon, or "./.", the mark Vietnamese news
+# prints at the end of an article ("Hồng Thuận./.").
+_END_MARKS_RE: Final = re.compile(r"(?:\s*(?:\./\.|[.;]))+\s*$")
+
 # Bylines are short; anything longer is prose.
 MAX_BYLINE_CHARS: Final = 200
 # The longest bylines in the reference (several titled authors with an organisation and a
@@ -70,6 +75,9 @@ MAX_BYLINE_CHARS: Final = 200
 MAX_BYLINE_WORDS: Final = 24
 _MAX_NAME_SYLLABLES: Final = 5
 _MAX_SOURCE_WORDS: Final = 12
+# Lower-case words in a row that an organisation's name holds ("nhân dân thành phố").
+_MAX_LOWER_RUN: Final = 4
+_MAX_LOWER_RUN_AFTER_STOP: Final = 1
 
 _UP = VIETNAMESE_UPPER
 _LO = VIETNAMESE_LOWER
@@ -108,18 +116,42 @@ _QUALIFIER_RE: Final = re.compile(
     re.IGNORECASE,
 )
 
-# Where an organisation starts (kept as printed, both uỷ/ủy spellings).
+# Where an organisation starts (kept as printed, both uỷ/ủy spellings). Longer starts come
+# first: "Hội đồng" is one start, not "Hội".
 _ORG_START_RE: Final = re.compile(
-    r"(?:Ban|Văn\s+phòng|(?:Tỉnh|Huyện|Thành|Thị|Đảng|Quận|Xã|Phường)\s+[uủ][yỷ]"
-    r"|[UỦ][yỷ]\s+ban|UBND|HĐND|UBMTTQ|MTTQ|Mặt\s+trận|Hội|Trường|Báo|Đài|Trung\s+tâm|Sở"
-    r"|Phòng|Công\s+an|Bộ|Cục|Chi\s+cục|Tổng\s+cục|Liên\s+đoàn|Liên\s+minh"
-    r"|(?:Tỉnh|Huyện|Thành|Quận)\s+đoàn|Đoàn\s+Thanh\s+niên|Học\s+viện|Viện|Tạp\s+chí|Cổng"
-    r"|Đảng\s+bộ|Chi\s+bộ|Bệnh\s+viện|Đại\s+học|Công\s+ty|Ngân\s+hàng|Nhà\s+xuất\s+bản"
-    r"|Quân\s+khu|Bộ\s+đội|BCH|BDV|BTG|UBKT|LĐLĐ)(?![^\W\d_])",
+    r"(?:Văn\s+phòng|(?:Tỉnh|Huyện|Thành|Thị|Đảng|Quận|Xã|Phường)\s+[uủ][yỷ]"
+    r"|[UỦ][yỷ]\s+ban|Mặt\s+trận|Trung\s+tâm|Công\s+an|Chi\s+cục|Tổng\s+cục|Liên\s+đoàn"
+    r"|Liên\s+minh|Liên\s+hiệp|Hội\s+đồng|(?:Tỉnh|Huyện|Thành|Quận)\s+đoàn"
+    r"|Đoàn\s+Thanh\s+niên|Học\s+viện|Tạp\s+chí|Đảng\s+bộ|Chi\s+bộ|Bệnh\s+viện|Đại\s+học"
+    r"|Công\s+ty|Ngân\s+hàng|Nhà\s+xuất\s+bản|Quân\s+khu|Bộ\s+đội|Ban|Hội|Trường|Báo|Đài"
+    r"|Sở|Phòng|Bộ|Cục|Viện|Cổng|Khối|UBND|HĐND|UBMTTQ|MTTQ|BCH|BDV|BTG|UBKT|LĐLĐ)"
+    r"(?![^\W\d_])",
 )
 # "Trường" is also a given name (Xuân Trường): "Trường Giang" is a person, "Trường Chính trị
 # tỉnh" is a school. Ambiguous starts need a lower-case word or more than two words.
 _NAME_LIKE_ORG_STARTS: Final = frozenset({"Trường", "Hội", "Đài", "Phòng"})
+# A one-word start is also a common noun ("Ban hành", "Hội nghị", "Phòng chống"); an
+# organisation printed alone names itself with a capital after it ("Ban Dân vận", "Hội Nông
+# dân", "Sở Nội vụ", "Khối Dân vận tỉnh"). Longer starts and acronyms are names already.
+_ORG_NAME_AFTER_WORD_RE: Final = re.compile(rf"\S+\s+[{VIETNAMESE_UPPER}0-9]")
+# An author's office before the organisation: "Phó Trưởng Ban Dân vận Tỉnh ủy", "Chủ tịch
+# Ủy ban MTTQ xã", "Giảng viên Trường Chính trị tỉnh". Editors capitalise offices either way.
+_OFFICE_RE: Final = re.compile(
+    r"(?i:(?:Phó\s+)?(?:Trưởng(?:\s+(?:ban|phòng|khoa))?|Chủ\s+tịch|Bí\s+thư|Giám\s+đốc"
+    r"|Chánh(?:\s+văn\s+phòng)?|Hiệu\s+trưởng|Tổng\s+biên\s+tập|[UỦ][yỷ]\s+viên"
+    r"|Chuyên\s+viên|Cán\s+bộ|Giảng\s+viên|Nghiên\s+cứu\s+viên|Thư\s+ký|Trợ\s+lý"
+    r"|Đại\s+biểu|Thường\s+trực))\s+"
+    rf"(?=[{VIETNAMESE_UPPER}])"
+)
+# Words that make a predicate (aspect, passive, copula, modal): they never occur in a name or
+# an organisation's name, and a line holding one is a sentence ("…, Bí thư Chi bộ thôn đã
+# phát biểu").
+_PREDICATE_WORDS: Final = frozenset(
+    {"đã", "đang", "sẽ", "vừa", "được", "bị", "là", "rằng", "cần", "phải", "hãy", "nên"}
+    | {"thì", "mà", "nhưng"}
+)
+# How a sentence names the person it quotes, never how a byline does.
+_HONORIFICS: Final = frozenset({"Ông", "Bà", "Chị", "Cô", "Chú", "Bác", "Cụ", "Em", "Ngài"})
 
 # Agencies and outlets cited by abbreviation: TTXVN, QĐND, ĐCSVN, NLĐ, BDO, VNA.
 _AGENCY_RE: Final = re.compile(rf"(?=(?:[^{_UP}]*[{_UP}]){{2}})[{_UP}0-9][{_UP}0-9&+./-]{{1,14}}")
@@ -174,7 +206,7 @@ def split_byline(text: str) -> Byline | None:
     raw = clean_text(text)
     if not raw or "\n" in raw or len(raw) > MAX_BYLINE_CHARS:
         return None
-    line = raw.rstrip(" .;")
+    line = _END_MARKS_RE.sub("", raw)
     whole = _whole_line(line, raw)
     if whole is _NOT_A_BYLINE:
         return None
@@ -222,9 +254,16 @@ def _split_credit(line: str, raw: str) -> Byline | None:
     line, qualifier, source, photo = _strip_suffixes(line)
     line = _TITLE_COMMA_RE.sub(r"\1 ", line)
     who, organisation = _split_organisation(line)
+    sentence = _ends_as_sentence(raw)
+    if organisation is not None and not _reads_as_a_name(organisation, sentence=sentence):
+        return None
     if not who:
-        # An organisation alone is a byline only under a role label ("Tác giả: Ban …").
-        if organisation is None or role is None:
+        # An organisation alone: under a role label ("Tác giả: Ban …"), or when it is
+        # printed the way organisations name themselves ("Văn phòng Ban Dân vận Tỉnh ủy"),
+        # not as the subject of a sentence ("Hội Nông dân xã tổ chức Hội nghị.").
+        if organisation is None or (
+            role is None and (sentence or not _is_organisation_name(organisation))
+        ):
             return None
         authors: tuple[Author, ...] = ()
     else:
@@ -283,7 +322,7 @@ def _split_organisation(line: str) -> tuple[str, str | None]:
             if not tail.endswith(")") or "(" in tail:
                 continue
             tail = tail[:-1].strip()
-        if _is_organisation(tail):
+        if _is_organisation(tail) or _is_office_in_organisation(tail):
             return line[: separator.start()].strip(), tail
     if _is_organisation(line):
         return "", line
@@ -292,12 +331,58 @@ def _split_organisation(line: str) -> tuple[str, str | None]:
 
 def _is_organisation(text: str) -> bool:
     start = _ORG_START_RE.match(text)
-    if start is None:
+    if start is None or _reads_as_predicate(text):
         return False
     words = text.split()
     if words[0] in _NAME_LIKE_ORG_STARTS:
         return len(words) > 2 or any(word[:1].islower() for word in words)
     return True
+
+
+def _is_organisation_name(text: str) -> bool:
+    """An organisation that can stand alone as a byline: "Ban Dân vận Tỉnh ủy Lâm Giang"."""
+    start = _ORG_START_RE.match(text)
+    if start is None or not _is_organisation(text):
+        return False
+    head = start.group()
+    if " " in head or head.isupper() or len(text.split()) == 1:
+        return True
+    return bool(_ORG_NAME_AFTER_WORD_RE.match(text))
+
+
+def _is_office_in_organisation(text: str) -> bool:
+    """An office and its organisation: "Phó Trưởng Ban Dân vận Tỉnh ủy"."""
+    office = _OFFICE_RE.match(text)
+    return office is not None and not _reads_as_predicate(text)
+
+
+def _reads_as_a_name(organisation: str, *, sentence: bool) -> bool:
+    """Whether an organisation's words read as its name rather than as a clause.
+
+    A name's lower-case words come in short runs between capitalised ones ("Ủy ban nhân dân
+    thành phố", "Ban Dân vận Tỉnh ủy"); a verb phrase is a long run ("… thị xã tiếp tục
+    hướng dẫn các ban"). After a full stop even a short run is suspect ("…, Chủ tịch Hội
+    Nông dân xã phát biểu.").
+    """
+    if office := _OFFICE_RE.match(organisation):
+        organisation = organisation[office.end() :]
+    if start := _ORG_START_RE.match(organisation):  # "Ủy ban", "Văn phòng": one name word
+        organisation = organisation[start.end() :]
+    longest = run = 0
+    for word in organisation.split():
+        run = run + 1 if word[:1].islower() else 0
+        longest = max(longest, run)
+    return longest <= (_MAX_LOWER_RUN_AFTER_STOP if sentence else _MAX_LOWER_RUN)
+
+
+def _ends_as_sentence(raw: str) -> bool:
+    """A full stop ends the line (not the "./." that closes an article)."""
+    end = raw.rstrip()
+    return end.endswith(".") and not end.endswith("./.")
+
+
+def _reads_as_predicate(text: str) -> bool:
+    return any(word in _PREDICATE_WORDS for word in text.casefold().split())
 
 
 def _parse_authors(who: str) -> tuple[Author, ...] | None:
@@ -327,7 +412,7 @@ def _is_name(text: str) -> bool:
     if _INITIALS_RE.fullmatch(text):
         return True
     syllables = text.split()
-    if not 1 <= len(syllables) <= _MAX_NAME_SYLLABLES:
+    if not 1 <= len(syllables) <= _MAX_NAME_SYLLABLES or syllables[0] in _HONORIFICS:
         return False
     if all(_SYLLABLE_RE.fullmatch(s) for s in syllables):
         return True

@@ -129,6 +129,79 @@ MORE: list[tuple[str, dict[str, object]]] = [
     ),
 ]
 
+# An organisation alone, printed the way organisations name themselves.
+ORGANISATIONS_ALONE = [
+    "Văn phòng Ban Dân vận Tỉnh ủy",
+    "Ban Dân vận Tỉnh ủy Lâm Giang",
+    "Khối Dân vận tỉnh",
+    "Ban Tuyên giáo Huyện ủy Thạch Bình",
+    "Ủy ban nhân dân thành phố Lâm Giang",
+    "Hội Nông dân tỉnh",
+    "Bộ đội Biên phòng tỉnh",
+    "Đài Phát thanh và Truyền hình Lâm Giang",
+    "Huyện ủy Bù Đăng",
+]
+
+# An author with an office in an organisation: the organisation keeps the office as printed.
+OFFICES: list[tuple[str, dict[str, object]]] = [
+    (
+        "Nguyễn Văn Thành, Phó Trưởng Ban Dân vận Tỉnh ủy",
+        {
+            "authors": (person("Nguyễn Văn Thành"),),
+            "organisation": "Phó Trưởng Ban Dân vận Tỉnh ủy",
+        },
+    ),
+    (
+        "Nguyễn Văn Thành, Phó trưởng ban Dân vận Huyện ủy",
+        {
+            "authors": (person("Nguyễn Văn Thành"),),
+            "organisation": "Phó trưởng ban Dân vận Huyện ủy",
+        },
+    ),
+    (
+        "Lê Dũng Toàn - Chủ tịch UBND xã Tân Lập",
+        {"authors": (person("Lê Dũng Toàn"),), "organisation": "Chủ tịch UBND xã Tân Lập"},
+    ),
+    (
+        "Trần Văn Bình (Giảng viên Trường Chính trị tỉnh)",
+        {
+            "authors": (person("Trần Văn Bình"),),
+            "organisation": "Giảng viên Trường Chính trị tỉnh",
+        },
+    ),
+    (
+        "TS. Hà Thị Thanh Xuân, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy",
+        {
+            "authors": (person("Hà Thị Thanh Xuân", "TS."),),
+            "organisation": "Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy",
+        },
+    ),
+]
+
+# "./." closes the article; the byline keeps it in ``raw`` and reads without it.
+END_MARKS: list[tuple[str, dict[str, object]]] = [
+    ("Hồng Thuận./.", {"authors": (person("Hồng Thuận"),)}),
+    (
+        "Lê Dũng Toàn, Ban Dân vận Tỉnh ủy Bình Phước./.",
+        {"authors": (person("Lê Dũng Toàn"),), "organisation": "Ban Dân vận Tỉnh ủy Bình Phước"},
+    ),
+    ("Theo danvan.vn./.", {"source": "danvan.vn"}),
+]
+
+# Sentences that hold a name or an organisation, as the first or last paragraph of a text.
+SENTENCES_WITH_NAMES = [
+    "Hội nghị tổng kết",
+    "Ban hành kèm theo Quyết định số 12",
+    "Hội Nông dân xã Tân Lập tổ chức Hội nghị.",
+    "Ủy ban MTTQ Việt Nam thị xã tiếp tục hướng dẫn các ban giám sát nâng cao chất lượng.",
+    "Thị ủy Phước Long chỉ đạo duy trì thăm hỏi, chúc mừng các cơ sở tôn giáo.",
+    "Ông Nguyễn Văn An, Bí thư Tỉnh ủy phát biểu",
+    "Bà Lò Thị Mai",
+    "Nguyễn Văn An, Bí thư Chi bộ thôn 3 đã phát biểu",
+    "Anh Nguyễn Văn An, Chủ tịch Hội Nông dân xã phát biểu.",
+    "Ban Dân vận Tỉnh ủy được giao chủ trì",
+]
+
 ANONYMOUS_MARKERS = [
     "PV",
     "Nhóm PV",
@@ -182,6 +255,26 @@ def test_reference_table(text: str, parts: dict[str, object]) -> None:
 @pytest.mark.parametrize(("text", "parts"), MORE, ids=[row[0] for row in MORE])
 def test_more_patterns(text: str, parts: dict[str, object]) -> None:
     assert split_byline(text) == expected_byline(text, parts)
+
+
+@pytest.mark.parametrize("text", ORGANISATIONS_ALONE)
+def test_an_organisation_alone(text: str) -> None:
+    assert split_byline(text) == Byline(raw=text, organisation=text)
+
+
+@pytest.mark.parametrize(("text", "parts"), OFFICES, ids=[row[0] for row in OFFICES])
+def test_an_author_with_an_office(text: str, parts: dict[str, object]) -> None:
+    assert split_byline(text) == expected_byline(text, parts)
+
+
+@pytest.mark.parametrize(("text", "parts"), END_MARKS, ids=[row[0] for row in END_MARKS])
+def test_the_closing_end_mark(text: str, parts: dict[str, object]) -> None:
+    assert split_byline(text) == expected_byline(text, parts)
+
+
+@pytest.mark.parametrize("text", SENTENCES_WITH_NAMES)
+def test_a_sentence_naming_someone_is_no_byline(text: str) -> None:
+    assert split_byline(text) is None
 
 
 @pytest.mark.parametrize("marker", ANONYMOUS_MARKERS)

@@ -103,6 +103,18 @@ class _Address:
     extra_query: tuple[tuple[str, str], ...]
 
 
+def _cms_field(label: str) -> str:
+    """The line where the news template prints a field of the article's form."""
+    opens_with_label = " or ".join(
+        f"starts-with(normalize-space({tag}), '{label}')" for tag in ("strong", "b")
+    )
+    return (
+        f"//*[self::p or self::div or self::span or self::li][{opens_with_label}]"
+        "[not(ancestor::*[@id='news-bodyhtml' or contains(@class, 'bodytext')])]"
+        "[string-length(normalize-space()) < 300]"
+    )
+
+
 def _parse(url: str) -> _Address:
     parts = urlsplit(url)
     path = unquote(parts.path)
@@ -346,13 +358,12 @@ FAMILY = Family(
         page_figures=(".news_column figure.article",),
         # The "File đính kèm" panel: download links by id, with no file extension.
         attachment_links=(".news-download-file a[href*='download=']",),
-        byline=(
-            "//p[contains(@class, 'text-right')][starts-with(normalize-space(strong), 'Tác giả')]",
-        ),
-        # Labelled "Nguồn tin:" in Vietnamese; the label is stripped like "Tác giả:".
-        source=(
-            "//p[contains(@class, 'text-right')][starts-with(normalize-space(strong), 'Nguồn')]",
-        ),
+        # The template's author and source lines ("<p class="h5 text-right"><strong>Tác giả:
+        # </strong>…" in the default theme; other themes change the element and its class,
+        # and older versions print "Tác giả bài viết:"): a short line outside the body
+        # that opens with the bold label. The label is stripped.
+        byline=(_cms_field("Tác giả"),),
+        source=(_cms_field("Nguồn"),),
         # article:section names the category; the breadcrumbs end with it too.
         category=(
             "meta[property='article:section']::attr(content)",

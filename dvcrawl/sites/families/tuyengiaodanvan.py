@@ -25,7 +25,7 @@ from dvcrawl.items import ListingPage
 from dvcrawl.parsing.article import fill_from_body, set_date
 from dvcrawl.parsing.listing import absolute_url, article_links, with_query
 from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
-from dvcrawl.text import VIETNAM_TZ, clean_text, split_byline
+from dvcrawl.text import VIETNAM_TZ, Byline, clean_text, split_byline
 
 if TYPE_CHECKING:
     from dvcrawl.loaders import ArticleLoader
@@ -192,11 +192,11 @@ def extract_article(loader: ArticleLoader, page: Page, profile: SiteProfile) -> 
     body = Selector(text=content).xpath("//body") if content else None
     if body:  # the content HTML, parsed like a page, read as the body container
         fill_from_body(loader, body[0].root, page, profile.article_rules)
-    # The CMS author field, only when the text has no byline and it reads as one (an editor
-    # account name such as "admin" does not).
+    # The CMS's author field, kept apart from the body's byline; split where it reads as a
+    # byline (an editor account name such as "admin" keeps only its raw text).
     author = _string(blog.get("author"))
-    if author and not loader.has("byline"):
-        loader.add_value("byline", split_byline(author))
+    if author:
+        loader.add_value("cms_author", split_byline(author) or Byline(raw=author))
 
 
 def _set_published(loader: ArticleLoader, blog: dict[str, Any]) -> None:
