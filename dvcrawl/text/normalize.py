@@ -174,7 +174,10 @@ def nfc(text: str) -> str:
         normalized = unicodedata.normalize("NFC", text)
         return text if normalized == text else normalized
     lines = text.split("\n")
-    normalized_lines = [unicodedata.normalize("NFC", line) for line in lines]
+    # isascii() reads a flag of the string: most lines of a page are markup alone.
+    normalized_lines = [
+        line if line.isascii() else unicodedata.normalize("NFC", line) for line in lines
+    ]
     return text if normalized_lines == lines else "\n".join(normalized_lines)
 
 
