@@ -14,9 +14,10 @@ from parsel import Selector
 from dvcrawl.items import Article, Attachment, Caption
 from dvcrawl.loaders import ArticleLoader
 from dvcrawl.parsing.bylines import cms_author, cms_source, split_body_bylines
-from dvcrawl.parsing.dom import element_text, first_match, first_value, paragraphs, remove
+from dvcrawl.parsing.dom import check_depth, element_text, first_match, first_value, remove
 from dvcrawl.parsing.dom import select as select_nodes
 from dvcrawl.parsing.dom import values as selector_values
+from dvcrawl.parsing.figures import read_body, read_page_figures
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.page import Page
 from dvcrawl.text import clean_text, parse_datetime
@@ -24,12 +25,18 @@ from dvcrawl.text import clean_text, parse_datetime
 if TYPE_CHECKING:
     from dvcrawl.sites.profile import ArticleRules, SiteProfile
 
-IMAGE_ATTRIBUTES = ("src", "data-src", "data-original")
 # Clocks differ and sites post-date by minutes; a publication time further ahead is a misread.
 FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 def parse_article(page: Page, profile: SiteProfile) -> Article:
+    """The article on a page.
+
+    Raises ``DocumentTooDeep`` when the HTML parser stopped early at its nesting limit, the
+    page's end missing from the tree: a named failure rather than an article cut short.
+    """
+    if isinstance(page.selector.root, etree._Element):
+        check_depth(page.selector.root)
     rules = profile.article_rules
     loader = ArticleLoader()
     loader.add_value("url", page.url)
@@ -112,28 +119,21 @@ def fill_from_body(
 ) -> None:
     """Read captions, images, attachments, byline and paragraphs from a body element.
 
-    The element is modified: figures and dropped nodes are removed from it.
+    The element is modified: dropped nodes are removed from it first, so that nothing in
+    them (a related-news box with thumbnails) is read as a picture.
     """
     body_sel = Selector(root=container, base_url=page.url)
-    lead_figures = [f for s in rules.page_figures for f in select_nodes(page.selector, s)]
-    loader.add_value(
-        "image_urls",
-        _unique([*_images_of(lead_figures, page.url), *_images(body_sel, page.url)]),
-    )
     loader.add_value("attachments", _attachments(body_sel, page, rules))
-    loader.add_value(
-        "captions",
-        [
-            *_captions(lead_figures, page.url, rules),
-            *_captions(_figures(body_sel, rules), page.url, rules),
-        ],
-    )
-    for selector in (*rules.figures, *rules.drop):
+    for selector in rules.drop:
         for node in select_nodes(body_sel, selector):
             if isinstance(node.root, etree._Element) and node.root is not container:
                 remove(node.root)
+    lead = read_page_figures(first_match(page.selector, rules.page_figures), page.url, rules)
+    body = read_body(container, page.url, rules)
+    loader.add_value("image_urls", _unique([*lead.image_urls, *body.image_urls]))
+    loader.add_value("captions", [*_lead_captions(lead.captions, body.captions), *body.captions])
     chrome = {clean_text(text) for text in rules.chrome}
-    texts = [clean_text(text) for text in paragraphs(container)]
+    texts = [clean_text(text) for text in body.paragraphs]
     texts = [text for text in texts if text and not _is_chrome(text, chrome, rules)]
     texts, byline = split_body_bylines(texts)
     loader.add_value("byline", byline)
@@ -146,40 +146,14 @@ def _is_chrome(text: str, chrome: set[str], rules: ArticleRules) -> bool:
     return text in chrome or any(part in text for part in rules.chrome_contains)
 
 
-def _figures(body: Selector, rules: ArticleRules) -> list[Selector]:
-    return [figure for selector in rules.figures for figure in select_nodes(body, selector)]
+def _lead_captions(lead: list[Caption], body: list[Caption]) -> list[Caption]:
+    """The lead image's captions less those the body prints too.
 
-
-def _captions(figures: list[Selector], base_url: str, rules: ArticleRules) -> list[Caption]:
-    """A caption per figure that has text: its caption element, else all its text."""
-    captions: list[Caption] = []
-    for figure in figures:
-        element = figure.root
-        if not isinstance(element, etree._Element):
-            continue
-        images = _images(figure, base_url)
-        text = first_value(figure, rules.figure_caption) if rules.figure_caption else None
-        if text is None:
-            text = element_text(element, line_breaks=False)
-        text = clean_text(text.replace("\n", " "))
-        if text:
-            captions.append(Caption(text=text, image_url=images[0] if images else None))
-    return captions
-
-
-def _images_of(figures: list[Selector], base_url: str) -> list[str]:
-    return [url for figure in figures for url in _images(figure, base_url)]
-
-
-def _images(sel: Selector, base_url: str) -> list[str]:
-    urls: list[str] = []
-    for image in sel.css("img"):
-        for attribute in IMAGE_ATTRIBUTES:
-            src = image.attrib.get(attribute, "").strip()
-            if src and not src.startswith("data:"):
-                urls.append(absolute_url(base_url, src))
-                break
-    return urls
+    NukeViet makes the first body image the lead image when the editor gives none: the
+    picture shows twice, and its caption counts once, where the body prints it.
+    """
+    printed = {caption.text for caption in body}
+    return [caption for caption in lead if caption.text not in printed]
 
 
 def _attachments(body: Selector, page: Page, rules: ArticleRules) -> list[Attachment]:

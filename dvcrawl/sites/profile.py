@@ -46,9 +46,10 @@ class ListingRules:
 class ArticleRules:
     """How to read an article page.
 
-    The body is read from the first ``body`` container after removing ``drop`` and
-    ``figures`` nodes; ``figures`` are read first, as captions with their image. Trailing
-    paragraphs that split as bylines leave the body. ``chrome`` lists paragraph texts
+    The body is read from the first ``body`` container after removing ``drop`` nodes. Its
+    pictures and their captions are found by structure (``dvcrawl.parsing.figures``) and
+    never enter the body; ``page_figures`` are pictures printed outside it, read first.
+    Bylines leave the body (``dvcrawl.parsing.bylines``). ``chrome`` lists paragraph texts
     that are page furniture wherever they appear. ``extract`` runs first and may fill
     any field from data the DOM does not show (embedded JSON); selectors then fill only
     the fields it left empty. ``chrome_contains`` drops any paragraph containing one of
@@ -65,10 +66,15 @@ class ArticleRules:
     )
     body: Selectors = ()
     drop: Selectors = ("script", "style", "noscript", "iframe", "form", "button")
-    figures: Selectors = ("figure",)
+    figures: Selectors = ()
+    """Picture containers in the body that structure alone does not give away (a theme's
+    ``div.image-box``); ``figure`` elements and picture tables need no rule."""
     figure_caption: Selectors = ("figcaption",)
+    """The caption element inside a picture container; without one, a picture's short text
+    is its caption."""
     page_figures: Selectors = ()
-    """Pictures printed outside the body (a lead image), read before the body's figures."""
+    """Pictures printed outside the body (a lead image), read before the body's pictures:
+    every picture the first selector that matches finds."""
     byline: Selectors = ()
     source: Selectors = ()
     category: Selectors = ()

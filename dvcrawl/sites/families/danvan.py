@@ -28,6 +28,8 @@ def page_url(first_page: str, number: int) -> str:
 FAMILY = Family(
     name="danvan",
     description="danvan.vn: ASP.NET portal of the former central Ban Dân vận",
+    # 2: captions found by structure, text read as a reader sees it
+    revision=2,
     grammar=PatternGrammar(article=ARTICLE_URL, listing=LISTING_PATH, page=page_url),
     # /Home/<Category>/<id>/<Slug> is its own; the block names are a reconstruction.
     markers=Markers(
@@ -54,10 +56,8 @@ FAMILY = Family(
             "[itemprop=datePublished]::attr(content)",
         ),
         body=(".news-detail .news-content",),
-        # Pictures sit in their own paragraph or, in older articles, a two-row table;
-        # the caption is the text beside or under the image.
-        figures=("table:has(img)", "p:has(img)", "div:has(> img)"),
-        figure_caption=(),
+        # Pictures sit in their own paragraph, the caption in italics after the image, or,
+        # in older articles, in a two-row table: both are found by structure.
         category=(".breadcrumb a:last-child::text",),
         chrome=("Gửi cho bạn bè", "Các tin khác", "Xem nhiều nhất", "In bài viết"),
     ),

@@ -301,6 +301,8 @@ BASE_DROP = ("script", "style", "noscript", "iframe", "form", "button")
 FAMILY = Family(
     name="nukeviet",
     description="NukeViet 4 news module (default theme and its provincial derivatives)",
+    # 2: captions found by structure, text read as a reader sees it
+    revision=2,
     grammar=NukeVietGrammar(),
     # Every NukeViet page prints its generator and the script variables of its core
     # (nv_base_siteurl … nv_module_name, nv_func_name), whatever the theme.
@@ -351,11 +353,16 @@ FAMILY = Family(
         published=(".news_column span.h5", "[itemprop=datePublished]"),
         body=("#news-bodyhtml", ".news_column .bodytext"),
         drop=(*BASE_DROP, "ul.detail-related", RELATED_LIST),
-        # CKEditor image2 figures, and pictures pasted as a two-row caption table.
-        figures=("figure", "table:has(img)"),
-        # The article's own image, printed above the lead (its hidden twin #imgpreview
-        # holds the same picture for the zoom dialog).
-        page_figures=(".news_column figure.article",),
+        # The article's own image: NukeViet 4 prints it as figure.article beside the lead
+        # (its hidden twin #imgpreview holds the same picture for the zoom dialog);
+        # NukeViet 3 as div#imghome inside the lead, or as the div after it when it spans
+        # the column. Body pictures, in CKEditor figures, caption tables or caption
+        # paragraphs, are found by structure.
+        page_figures=(
+            "figure.article",
+            "//div[@id='imghome'] | //div[@id='hometext']"
+            "/following-sibling::div[1][img][not(contains(@class, 'bodytext'))]",
+        ),
         # The "File đính kèm" panel: download links by id, with no file extension.
         attachment_links=(".news-download-file a[href*='download=']",),
         # The template's author and source lines ("<p class="h5 text-right"><strong>Tác giả:

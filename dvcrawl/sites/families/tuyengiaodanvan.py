@@ -234,6 +234,8 @@ def _plain(value: str | None) -> str | None:
 FAMILY = Family(
     name="tuyengiaodanvan",
     description="tuyengiaodanvan.vn: Next.js site, articles read from the embedded RSC payload",
+    # 2: captions found by structure, text read as a reader sees it
+    revision=2,
     grammar=PatternGrammar(
         article=ARTICLE_URL,
         listing=LISTING_PATH,
@@ -263,9 +265,6 @@ FAMILY = Family(
             "[class*='blog-detail'] [class*='date']",
         ),
         body=("[class*='blog-detail_content']",),
-        # Pictures come as CKEditor figures or as two-row caption tables.
-        figures=("figure", "table:has(img)"),
-        figure_caption=("figcaption",),
         category=("[class*='breadcrumb'] li:last-child a::text",),
         chrome=(
             "6C Hoàng Diệu, Ba Đình, Hà Nội",
