@@ -69,6 +69,7 @@ SKIP_TAGS: Final = frozenset(
     {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"}
 )
 EMPHASIS_TAGS: Final = frozenset({"em", "i", "cite"})
+STYLED_TAGS: Final = frozenset({*EMPHASIS_TAGS, "center", "small", "font", "pre", "figcaption"})
 # Elements that hold a picture with its caption; whether one really is a picture is decided
 # from what it holds (``dvcrawl.parsing.figures``).
 PICTURE_TAGS: Final = frozenset({"figure", "table"})
@@ -76,7 +77,13 @@ PICTURE_TAGS: Final = frozenset({"figure", "table"})
 # elements, even with ``huge_tree``: the rest of the page never reaches the tree.
 PARSER_DEPTH_LIMIT: Final = 2048
 
-SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# Runs of source whitespace other than one plain space (most text has only those).
+SOURCE_WHITESPACE = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
+# What shows no ink: spaces of every width and the invisible format characters.
+BLANK: Final = (
+    " \t\n\r\f\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\u00ad"
+)
 TEXT_ALIGN = re.compile(r"text-align\s*:\s*(-?[a-z-]+)", re.IGNORECASE)
 ITALIC = re.compile(r"font-style\s*:\s*(?:italic|oblique)", re.IGNORECASE)
 FONT_SIZE = re.compile(
@@ -222,7 +229,7 @@ class _LineBuilder:
             self._add_text(text, style)
 
     def _add_text(self, text: str, style: _Style) -> None:
-        chars = len("".join(text.split()))
+        chars = _visible_length(text)
         line = self.current
         if line is None:
             if not chars:
@@ -271,7 +278,7 @@ class _LineBuilder:
         line = self.current
         if line is None:
             return
-        line.text = SOURCE_WHITESPACE.sub(" ", "".join(line.parts)).strip()
+        line.text = _collapsed("".join(line.parts))
         self.lines.append(line)
         self.current = None
 
@@ -292,7 +299,8 @@ def text_lines(
     ``figure``/``table`` and ``figcaption``.
     """
     builder = _LineBuilder()
-    styles: list[_Style] = [_style_of(element, _Style(block=element), pictures, captions)]
+    root_tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    styles = [_style_of(element, root_tag, _Style(block=element), pictures, captions)]
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event in ("comment", "pi"):
@@ -315,7 +323,7 @@ def text_lines(
                 builder.image(node, styles[-1])
             elif tag in BLOCK_TAGS:
                 builder.block_boundary()
-            style = _style_of(node, styles[-1], pictures, captions)
+            style = _style_of(node, tag, styles[-1], pictures, captions)
             styles.append(style)
             if node.text and tag not in SKIP_TAGS:
                 builder.text(node.text, style)
@@ -332,57 +340,46 @@ def text_lines(
 
 def _style_of(
     node: etree._Element,
+    tag: str,
     parent: _Style,
     pictures: Collection[etree._Element],
     captions: Collection[etree._Element],
 ) -> _Style:
-    tag = node.tag.lower() if isinstance(node.tag, str) else ""
-    attributes = node.attrib
-    if not attributes and tag not in BLOCK_TAGS and tag not in _STYLED_TAGS:
+    css, align_attribute, classes = node.get("style"), node.get("align"), node.get("class")
+    is_block = tag in BLOCK_TAGS
+    named = bool(pictures or captions) and (node in pictures or node in captions)
+    if not (css or align_attribute or classes or is_block or named or tag in STYLED_TAGS):
         return parent
-    block = node if tag in BLOCK_TAGS else parent.block
-    picture = node if tag in PICTURE_TAGS or node in pictures else parent.picture
-    in_caption = parent.in_caption or tag == "figcaption" or node in captions
     align, emphasis, small = parent.align, parent.emphasis or tag in EMPHASIS_TAGS, parent.small
     if tag == "center":
         align = "center"
     elif tag == "small":
         small = True
-    elif tag == "font" and "size" in attributes:
-        small = attributes["size"].strip() in SMALL_FONT_ATTRIBUTE
-    marked = parent.marked
-    if attributes:
-        align = _alignment(attributes) or align
-        css = attributes.get("style")
-        if css:
-            emphasis = emphasis or ITALIC.search(css) is not None
-            small = _small_font(css, small)
-        marked = marked or CAPTION_CLASS.search(attributes.get("class", "")) is not None
+    elif tag == "font" and node.get("size"):
+        small = (node.get("size") or "").strip() in SMALL_FONT_ATTRIBUTE
+    align = _alignment(css, align_attribute, classes) or align
+    if css:
+        emphasis = emphasis or ITALIC.search(css) is not None
+        small = _small_font(css, small)
     return _Style(
-        block=block,
-        picture=picture,
-        in_caption=in_caption,
+        block=node if is_block else parent.block,
+        picture=node if tag in PICTURE_TAGS or (named and node in pictures) else parent.picture,
+        in_caption=parent.in_caption or tag == "figcaption" or (named and node in captions),
         align=align,
         emphasis=emphasis,
         small=small,
-        marked=marked,
+        marked=parent.marked or (classes is not None and CAPTION_CLASS.search(classes) is not None),
         pre=parent.pre or tag == "pre",
     )
 
 
-_STYLED_TAGS: Final = frozenset({*EMPHASIS_TAGS, "center", "small", "font", "pre", "figcaption"})
-
-
-def _alignment(attributes: etree._Attrib) -> str | None:
-    css = attributes.get("style")
+def _alignment(css: str | None, align: str | None, classes: str | None) -> str | None:
     if css:
         found = TEXT_ALIGN.search(css)
         if found:
             return _align_word(found.group(1))
-    align = attributes.get("align")
     if align:
         return _align_word(align)
-    classes = attributes.get("class")
     if classes:
         found = ALIGN_CLASS.search(classes)
         if found:
@@ -403,6 +400,19 @@ def _small_font(css: str, inherited: bool) -> bool:
         return found.group("word").lower() in SMALL_WORDS
     unit = (found.group("unit") or "px").lower()
     return float(found.group("number")) <= SMALL_SIZES[unit]
+
+
+def _collapsed(text: str) -> str:
+    """Source whitespace as a browser shows it: each run one space, none at the ends."""
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:
+        text = SOURCE_WHITESPACE.sub(" ", text)
+    return text.strip()
+
+
+def _visible_length(text: str) -> int:
+    """About how many characters of ``text`` show (spaces and line breaks inside it aside)."""
+    shown = text.strip(BLANK)
+    return len(shown) - shown.count(" ") - shown.count("\n") if shown else 0
 
 
 def element_text(element: etree._Element, *, line_breaks: bool = True) -> str:
