@@ -8,6 +8,8 @@ import pytest
 from lxml import etree
 from parsel import Selector
 
+from dvcrawl.loaders import ArticleLoader
+from dvcrawl.parsing.article import fill_from_body
 from dvcrawl.parsing.dom import (
     PARSER_DEPTH_LIMIT,
     DocumentTooDeep,
@@ -16,6 +18,7 @@ from dvcrawl.parsing.dom import (
     text_lines,
 )
 from dvcrawl.parsing.extracted import extract_article_page
+from dvcrawl.parsing.page import Page
 from dvcrawl.sites import get_site
 
 ARTICLE_URL = (
@@ -121,3 +124,13 @@ def test_a_100000_deep_page_is_a_named_error_not_a_crash() -> None:
     html = nukeviet_page(f"<p>{OPENING}</p>{nested(100_000)}<p>{CLOSING}</p>")
     with pytest.raises(DocumentTooDeep, match="2,048 deep"):
         extract_article_page(get_site("binh-phuoc"), ARTICLE_URL, html, HEADERS, 200)
+
+
+def test_a_body_parsed_from_embedded_data_is_checked_too() -> None:
+    # tuyengiaodanvan.vn's article HTML comes in the page's data and is parsed on its own.
+    content = f"<p>{OPENING}</p>{nested(100_000)}<p>{CLOSING}</p>"
+    container = Selector(text=content).xpath("//body")[0].root
+    page = Page.from_bytes(ARTICLE_URL, nukeviet_page(""), headers=HEADERS)
+    loader = ArticleLoader()
+    with pytest.raises(DocumentTooDeep):
+        fill_from_body(loader, container, page, get_site("tuyengiaodanvan").article_rules)

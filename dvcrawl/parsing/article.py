@@ -120,8 +120,11 @@ def fill_from_body(
     """Read captions, images, attachments, byline and paragraphs from a body element.
 
     The element is modified: dropped nodes are removed from it first, so that nothing in
-    them (a related-news box with thumbnails) is read as a picture.
+    them (a related-news box with thumbnails) is read as a picture. Raises
+    ``DocumentTooDeep`` when the parser cut the element's document short (a body parsed
+    from a page's embedded data).
     """
+    check_depth(container.getroottree().getroot())
     body_sel = Selector(root=container, base_url=page.url)
     loader.add_value("attachments", _attachments(body_sel, page, rules))
     for selector in rules.drop:
