@@ -16,6 +16,7 @@ and an image may have no caption at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -40,6 +41,10 @@ MAX_CAPTION_CHARS: Final = 300
 MOSTLY: Final = 0.75
 # A style that most of the body's text has sets nothing apart (an article all in italics).
 DISTINCTIVE_SHARE: Final = 0.5
+# An image this small or smaller is an icon, not a picture to caption.
+MAX_ICON_PIXELS: Final = 48
+ICON_SIZE = re.compile(r"\s*(\d+)\s*(?:px)?\s*$")
+CSS_SIZE = re.compile(r"(?:^|[;\s])(?:width|height)\s*:\s*(\d+)\s*px", re.IGNORECASE)
 NOT_CAPTION_BLOCKS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "dt"})
 
 
@@ -153,7 +158,7 @@ class _BodyReader:
             picture = self.pictures.get(container) if container is not None else None
             if container is not None and picture is not None:
                 self._read_picture(index, container, picture)
-            elif line.images and not line.text_before_image:
+            elif _photos(line) and not line.text_before_image:
                 self._read_image_line(index)
             elif line.text:
                 found.paragraphs.append(line.text)
@@ -177,11 +182,11 @@ class _BodyReader:
         if line.text:
             # The caption right after the image in its own paragraph (danvan.vn's style).
             if self._fits(line) and line.align != "right" and self.style.sets_apart(line):
-                self._add_caption([line.text, *self._continued(index)], line.images[0])
+                self._add_caption([line.text, *self._continued(index)], _photos(line)[0])
             else:
                 self.found.paragraphs.append(line.text)
             return
-        self._caption_below(index + 1, line.images[0])
+        self._caption_below(index + 1, _photos(line)[0])
 
     def _caption_below(self, index: int, image: etree._Element) -> None:
         """The caption of a picture with none of its own: the line below, if it is one."""
@@ -189,7 +194,7 @@ class _BodyReader:
         if following is None:
             return
         line = self.lines[following]
-        if line.images or not line.text or line.align == "right" or not self._fits(line):
+        if _photos(line) or not line.text or line.align == "right" or not self._fits(line):
             return
         if line.block.tag in NOT_CAPTION_BLOCKS or line.picture in self.pictures:
             return
@@ -218,7 +223,7 @@ class _BodyReader:
                 or line.block is not first.block
                 or line.after_block
                 or line.breaks_before != 1
-                or line.images
+                or _photos(line)
                 or not self.style.marks(line)
                 or total + len(line.text) > MAX_CAPTION_CHARS
             ):
@@ -261,7 +266,7 @@ def _pictures(lines: Sequence[Line], named: set[etree._Element]) -> dict[etree._
             grouped.setdefault(line.picture, []).append(line)
     pictures: dict[etree._Element, _Picture] = {}
     for container, members in grouped.items():
-        images = [image for line in members for image in line.images]
+        images = [image for line in members for image in _photos(line)]
         if not images:
             continue
         if container.tag == "table" and container not in named:
@@ -295,6 +300,22 @@ def _figure_caption(lines: Sequence[Line]) -> str | None:
     texts = [line.text for line in lines if line.text]
     text = " ".join(texts)
     return text if len(text) <= MAX_CAPTION_CHARS else None
+
+
+def _photos(line: Line) -> list[etree._Element]:
+    """The line's images less icons (a file-type or bullet image beside a link)."""
+    return [image for image in line.images if not _is_icon(image)]
+
+
+def _is_icon(image: etree._Element) -> bool:
+    for attribute in ("width", "height"):
+        size = ICON_SIZE.match(image.get(attribute) or "")
+        if size and int(size.group(1)) <= MAX_ICON_PIXELS:
+            return True
+    css = image.get("style")
+    if css:
+        return any(int(size) <= MAX_ICON_PIXELS for size in CSS_SIZE.findall(css))
+    return False
 
 
 def image_url(image: etree._Element, base_url: str) -> str | None:
