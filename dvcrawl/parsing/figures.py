@@ -45,6 +45,8 @@ DISTINCTIVE_SHARE: Final = 0.5
 MAX_ICON_PIXELS: Final = 48
 ICON_SIZE = re.compile(r"\s*(\d+)\s*(?:px)?\s*$")
 CSS_SIZE = re.compile(r"(?:^|[;\s])(?:width|height)\s*:\s*(\d+)\s*px", re.IGNORECASE)
+# ``figcaption`` elements are known to the text walk by their tag: no selector needed.
+DEFAULT_CAPTION: Final = ("figcaption",)
 NOT_CAPTION_BLOCKS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "dt"})
 
 
@@ -114,7 +116,11 @@ def read_page_figures(figures: Iterable[Selector], base_url: str, rules: Article
         element = figure.root
         if not isinstance(element, etree._Element):
             continue
-        captions = {node.root for s in rules.figure_caption for node in select(figure, s)}
+        captions = (
+            {node.root for s in rules.figure_caption for node in select(figure, s)}
+            if rules.figure_caption != DEFAULT_CAPTION
+            else set()
+        )
         lines = text_lines(element, captions=captions)
         images = [image for line in lines for image in line.images]
         found.image_urls.extend(url for image in images if (url := image_url(image, base_url)))
@@ -129,7 +135,7 @@ def _named_elements(
     container: etree._Element, rules: ArticleRules
 ) -> tuple[set[etree._Element], set[etree._Element]]:
     """Picture containers and caption elements that a site names beyond the usual tags."""
-    if not rules.figures and rules.figure_caption == ("figcaption",):
+    if not rules.figures and rules.figure_caption == DEFAULT_CAPTION:
         return set(), set()
     body = Selector(root=container)
     pictures = {node.root for s in rules.figures for node in select(body, s)}
