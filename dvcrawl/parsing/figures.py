@@ -186,7 +186,7 @@ class _BodyReader:
         line = self.lines[index]
         self.used[index] = True
         if line.text:
-            # The caption right after the image in its own paragraph (danvan.vn's style).
+            # The caption right after the image, in the image's paragraph (danvan.vn's style).
             if self._fits(line) and line.align != "right" and self.style.sets_apart(line):
                 self._add_caption([line.text, *self._continued(index)], _photos(line)[0])
             else:
