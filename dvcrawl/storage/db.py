@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import re
+import traceback
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -13,8 +18,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///dvcrawl.sqlite3"
@@ -33,16 +38,174 @@ SQLITE_READERS = 8
 
 
 class DatabaseError(RuntimeError):
-    """The database cannot be used: bad URL, unreachable server, or a schema to upgrade."""
+    """The database cannot be used: bad URL, unreachable server, or a schema to upgrade.
+
+    Its message never holds a password: URLs are shown with their secrets masked, and a
+    driver's own words are cleared of the URL's secrets before they are quoted.
+    """
+
+
+class DatabaseURLError(DatabaseError):
+    """The database URL itself cannot be used (its form, port, scheme or driver): nothing
+    was opened. The message says what is wrong without repeating the URL's secrets."""
+
+
+# The backends dvcrawl's schema and search are written for.
+BACKENDS = ("sqlite", "postgresql")
+# Query parameters whose values are secrets: libpq's password and sslpassword, and the
+# tokens, keys and passphrases of other drivers. Masked wherever a URL is shown, and handed
+# to the driver apart from the engine's URL, so that the engine's URL holds none of them.
+SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|credential|key", re.IGNORECASE)
+# The start of a libpq keyword/value string ("host=db user=dvcrawl password=..."), which
+# dvcrawl would otherwise take for the path of a SQLite file.
+LIBPQ_KEYWORD = re.compile(
+    r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode)\s*=", re.IGNORECASE
+)
+# A scheme typed with one slash or none ("postgresql:/db"): not a path either. Two letters
+# at least, so that Windows drive letters stay paths.
+SCHEME_WITHOUT_SLASHES = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]+):(?!//)", re.IGNORECASE)
+# Drivers whose import name is not the name pip installs them by.
+PIP_PACKAGES = {"psycopg": "'psycopg[binary]'", "psycopg2": "psycopg2-binary"}
+MASK = "***"
 
 
 def normalize_url(url: str) -> str:
-    """Accept a bare file path for SQLite and ``postgresql://`` for psycopg 3."""
+    """Accept a bare file path for SQLite and ``postgresql://`` for psycopg 3; raise
+    ``DatabaseURLError`` for a libpq keyword string or a scheme missing its slashes."""
+    if not url.strip():
+        raise DatabaseURLError("the database URL is empty: give sqlite:///FILE or postgresql://...")
     if "://" not in url:
+        if LIBPQ_KEYWORD.match(url):
+            raise DatabaseURLError(
+                "a libpq keyword string (host=... user=...) is not a database URL: write "
+                "postgresql://USER:PASSWORD@HOST:PORT/DBNAME"
+            )
+        if scheme := SCHEME_WITHOUT_SLASHES.match(url):
+            raise DatabaseURLError(
+                f"not a database URL: {scheme['scheme']}: must be followed by // "
+                f"({scheme['scheme']}://...)"
+            )
         return f"sqlite:///{Path(url).expanduser()}"
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def parse_url(url: str) -> URL:
+    """The URL ``url`` names the database by (see ``normalize_url``), or
+    ``DatabaseURLError`` saying what is wrong with it, in words that never quote it."""
+    normalized = normalize_url(url)
+    try:
+        parsed = make_url(normalized)
+    except ArgumentError:
+        raise DatabaseURLError(
+            "not a database URL: expected sqlite:///FILE, postgresql://USER@HOST/DBNAME "
+            "or a path to a SQLite file"
+        ) from None
+    except ValueError:
+        # SQLAlchemy reads whatever follows the host's last ":" as the port; without an
+        # "@" that may be the password itself, so it is not quoted.
+        raise DatabaseURLError(
+            "bad port in the database URL: the port after HOST: must be a number from 1 to 65535"
+        ) from None
+    if parsed.host is not None and "@" in parsed.host:
+        # An "@" in the password cut it short, and the rest of it was taken for the host.
+        raise DatabaseURLError(
+            "the database URL has more than one @: write an @ in the user name or password as %40"
+        )
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise DatabaseURLError(
+            f"bad port {parsed.port} in the database URL: ports run from 1 to 65535"
+        )
+    return parsed
+
+
+def check_url(url: str) -> URL:
+    """``parse_url``, with the backend and its driver checked as well: dvcrawl's backends
+    only, and a driver that is installed and not asyncio's. Opens nothing."""
+    parsed = parse_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        raise DatabaseURLError(
+            f"database scheme {parsed.drivername!r} is not one dvcrawl stores in: use SQLite "
+            "(sqlite:///FILE) or PostgreSQL (postgresql://USER@HOST/DBNAME)"
+        )
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        driver = parsed.drivername.partition("+")[2]
+        raise DatabaseURLError(
+            f"unknown {backend} driver {driver!r} in {parsed.drivername!r}: write "
+            f"{backend}:// for the default one"
+        ) from None
+    driver = dialect.driver
+    if dialect.is_async:
+        raise DatabaseURLError(
+            f"{parsed.drivername!r} is an asyncio driver; dvcrawl needs a synchronous one: "
+            f"write {backend}:// for the default one"
+        )
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        module = exc.name or driver
+        raise DatabaseURLError(
+            f"the {backend} driver {driver!r} is not installed: pip install "
+            f"{PIP_PACKAGES.get(module, module)}"
+            + (f", or write {backend}:// for the default one" if backend == "postgresql" else "")
+        ) from None
+    return parsed
+
+
+def secrets_of(url: URL) -> list[str]:
+    """The URL's password and secret query values, as typed and as percent-encoded."""
+    values = [url.password or ""]
+    for name, value in url.query.items():
+        if SECRET_PARAMETER.search(name):
+            values += [value] if isinstance(value, str) else list(value)
+    found = {text for value in values if value for text in (value, quote(value, safe=""))}
+    return sorted(found, key=len, reverse=True)
+
+
+def display_url(url: URL) -> str:
+    """``url`` as messages show it: the password and every secret query value masked.
+
+    The rest is shown as typed: where the password is also the user's name, as "postgres"
+    often is, the name still shows (and so does the scheme that begins with it)."""
+    shown = url.set(query={}).render_as_string(hide_password=True)
+    parameters = [
+        f"{quote(name)}={MASK if SECRET_PARAMETER.search(name) else quote(value)}"
+        for name, values in url.query.items()
+        for value in ([values] if isinstance(values, str) else values)
+    ]
+    return shown + ("?" + "&".join(parameters) if parameters else "")
+
+
+def redact(text: str, url: URL) -> str:
+    """``text`` (a driver's message, say) with every secret of ``url`` masked."""
+    for secret in secrets_of(url):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _engine_url(url: URL) -> tuple[URL, dict[str, str]]:
+    """``url`` without secret query values, and those values as connection arguments: a
+    ``?password=`` becomes the URL's password, which SQLAlchemy hides wherever it shows an
+    engine, and the other secrets go to the driver alone."""
+    secret = {name: value for name, value in url.query.items() if SECRET_PARAMETER.search(name)}
+    arguments: dict[str, str] = {}
+    for name, value in secret.items():
+        if not isinstance(value, str):
+            raise DatabaseURLError(f"the database URL gives {name} more than once")
+        arguments[name] = value
+    url = url.difference_update_query(secret)
+    password = arguments.pop("password", None)
+    if password is not None:
+        if url.password is not None:
+            raise DatabaseURLError(
+                "the database URL gives a password twice: before the host and as ?password="
+            )
+        url = url.set(password=password)
+    return url, arguments
 
 
 @functools.cache
@@ -65,24 +228,24 @@ def writer_engine(url: str, cache_mib: int) -> Engine:
 
 
 def _engine(url: str, cache_kib: int, busy_ms: int | None = None) -> Engine:
-    url = normalize_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    parsed = check_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             folder = Path(parsed.database).expanduser().resolve().parent
             if not folder.is_dir():
-                raise DatabaseError(f"cannot open database {url}: folder {folder} does not exist")
-        engine = _sqlite_engine(url)
+                raise DatabaseError(
+                    f"cannot open database {display_url(parsed)}: folder {folder} does not exist"
+                )
+        engine = _sqlite_engine(parsed)
         pragmas = functools.partial(_sqlite_pragmas, cache_kib=cache_kib, busy_ms=busy_ms)
         event.listen(engine, "connect", pragmas)
         return engine
+    parsed, secret_arguments = _engine_url(parsed)
     try:
-        return create_engine(url, pool_pre_ping=True)
-    except (ImportError, ArgumentError) as exc:
-        raise DatabaseError(f"cannot use database {url}: {exc}") from exc
+        return create_engine(parsed, pool_pre_ping=True, connect_args=secret_arguments)
+    except ArgumentError as exc:
+        message = redact(str(exc).splitlines()[0], parsed)
+        raise DatabaseURLError(f"cannot use database {display_url(parsed)}: {message}") from None
 
 
 def reader_engine(engine: Engine) -> Engine | None:
@@ -117,7 +280,7 @@ class _IndexHintingCompiler(SQLiteCompiler):
         return text
 
 
-def _sqlite_engine(url: str, **options: Any) -> Engine:
+def _sqlite_engine(url: str | URL, **options: Any) -> Engine:
     """An engine on a SQLite database that honours ``Select.with_hint(table,
     "INDEXED BY name", "sqlite")``; only dvcrawl's own engines compile this way."""
     engine = create_engine(url, connect_args={"timeout": 30}, **options)
@@ -188,13 +351,13 @@ def prepare(url: str, engine: Engine | None = None) -> Engine:
     it raises, asking for ``dvcrawl db upgrade``.
     """
     engine = engine or get_engine(url)
-    try:
+    with database_errors(url, "open"):
         current = current_revision(engine)
         if current is None:
             if inspect(engine).get_table_names():
                 raise DatabaseError(
-                    f"{engine.url.render_as_string(hide_password=True)} holds tables but no "
-                    "dvcrawl schema version; refusing to touch it"
+                    f"{display_url(engine.url)} holds tables but no dvcrawl schema version; "
+                    "refusing to touch it"
                 )
             upgrade(engine)
         elif current != head_revision(engine):
@@ -202,11 +365,32 @@ def prepare(url: str, engine: Engine | None = None) -> Engine:
                 f"the database is at schema {current}, this dvcrawl needs "
                 f"{head_revision(engine)}: back it up, then run `dvcrawl db upgrade`"
             )
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(
-            f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}"
-        ) from exc
-    except SQLAlchemyError as exc:
-        raise DatabaseError(f"database error: {exc}") from exc
     return engine
+
+
+def error_line(error: BaseException, url: str) -> str:
+    """The first line of ``error``'s message, with every secret of ``url`` masked."""
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    try:
+        return redact(lines[0], parse_url(url))
+    except DatabaseURLError:
+        return type(error).__name__
+
+
+@contextlib.contextmanager
+def database_errors(url: str, action: str = "use") -> Iterator[None]:
+    """Turn the errors of the database at ``url`` into ``DatabaseError``: one line, saying
+    what could not be done (``cannot {action} database ...``), with no secret of the URL.
+
+    The driver's exception stays chained as the cause unless its traceback holds a secret.
+    """
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        parsed = parse_url(url)
+        # A driver's own words, without SQLAlchemy's "(psycopg.OperationalError)" before them.
+        reason = exc.orig if isinstance(exc, OperationalError) and exc.orig else exc
+        message = f"cannot {action} database {display_url(parsed)}: {error_line(reason, url)}"
+        printed = "".join(traceback.format_exception(exc))
+        leaks = any(secret in printed for secret in secrets_of(parsed))
+        raise DatabaseError(message) from (None if leaks else exc)
