@@ -8,19 +8,30 @@
 
 from __future__ import annotations
 
+import operator
+import os
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from dvcrawl.search.engine import RANK_WINDOW, Filters, Hit, apply_filters, search_hits
 from dvcrawl.search.query import parse_query
-from dvcrawl.storage.db import DEFAULT_DATABASE_URL, close_readers, prepare, session_factory
+from dvcrawl.storage.db import (
+    DEFAULT_DATABASE_URL,
+    DatabaseURLError,
+    close_readers,
+    database_errors,
+    prepare,
+    session_factory,
+)
 from dvcrawl.storage.models import ArticleRecord
+from dvcrawl.text import VIETNAM_TZ
 
 if TYPE_CHECKING:
     import pandas
@@ -41,9 +52,15 @@ class ArticleRow:
     published_at: datetime | None
     published_raw: str | None
     authors: tuple[str, ...]
+    """Everyone named as an author, by the body's byline or the CMS's author field."""
     organisation: str | None
     source: str | None
     byline: str | None
+    """The body's byline as printed; ``organisation`` and ``source`` are its parts."""
+    cms_author: str | None
+    """The CMS's author field ("Tác giả:"), without its label."""
+    cms_source: str | None
+    """The CMS's source field ("Nguồn tin:"), without its label."""
     category: str | None
     tags: tuple[str, ...]
     captions: tuple[str, ...]
@@ -68,6 +85,8 @@ class ArticleRow:
             organisation=record.organisation,
             source=record.source,
             byline=record.byline_raw,
+            cms_author=record.cms_author,
+            cms_source=record.cms_source,
             category=record.category,
             tags=tuple(record.tags),
             captions=tuple(caption.text for caption in record.captions),
@@ -88,6 +107,16 @@ class ArticleRow:
 
 
 FIELDS: tuple[str, ...] = tuple(ArticleRow.__dataclass_fields__)
+# Hits one search returns, at most (the command line's --limit has the same bound).
+MAX_SEARCH_LIMIT = 10_000
+# Site keys or provinces one filter may name: SQLite binds at most 32,766 values a statement.
+MAX_FILTER_VALUES = 1_000
+# Counts the databases take as a LIMIT (a signed 32-bit integer, comfortably).
+MAX_COUNT = 2**31 - 1
+
+
+class CorpusArgumentError(ValueError):
+    """An argument a ``Corpus`` method cannot use; the message names it and says why."""
 
 
 def filters_of(
@@ -98,22 +127,101 @@ def filters_of(
     author: str | None = None,
     category: str | None = None,
 ) -> Filters:
+    """The filters as every engine applies them, or ``CorpusArgumentError`` for a value
+    that can only be a mistake.
+
+    A name with a control character (NUL included) or an unpaired surrogate is refused on
+    both engines, rather than searched for: no stored name holds one (stored text is
+    cleaned of them), Postgres cannot take a NUL at all, and a filter that quietly
+    matched nothing would hide the caller's bug. A datetime counts by its day in Vietnam.
+    """
+    first, last = _day("since", since), _day("until", until)
+    if first is not None and last is not None and first > last:
+        raise CorpusArgumentError(f"since ({first}) is after until ({last}): nothing is between")
     return Filters(
-        sites=tuple(sites),
-        provinces=tuple(provinces),
-        since=since,
-        until=until,
-        author=author,
-        category=category,
+        sites=_names("sites", sites),
+        provinces=_names("provinces", provinces),
+        since=first,
+        until=last,
+        author=None if author is None else _name("author", author),
+        category=None if category is None else _name("category", category),
     )
 
 
-class Corpus:
-    """A dvcrawl database opened for reading (SQLite path or URL, or Postgres URL)."""
+def _name(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise CorpusArgumentError(f"{field} is text (str), not {type(value).__name__}")
+    for position, character in enumerate(value, 1):
+        kind = unicodedata.category(character)
+        if kind == "Cc" and not character.isspace():
+            raise CorpusArgumentError(
+                f"{field} holds the control character U+{ord(character):04X} at character "
+                f"{position}; no stored name or key holds one"
+            )
+        if kind == "Cs":
+            raise CorpusArgumentError(
+                f"{field} holds an unpaired surrogate (U+{ord(character):04X}) at character "
+                f"{position}, which is not text: bytes that were not UTF-8?"
+            )
+    if not value.split():
+        raise CorpusArgumentError(f"{field} is blank: give a name, or leave it out")
+    return value
 
-    def __init__(self, url: str = DEFAULT_DATABASE_URL) -> None:
+
+def _names(field: str, values: object) -> tuple[str, ...]:
+    if isinstance(values, str | bytes):
+        raise CorpusArgumentError(f"{field} is a list of names, not one string: [{values!r}]")
+    if not isinstance(values, Iterable):
+        raise CorpusArgumentError(f"{field} is a list of names, not {type(values).__name__}")
+    names = tuple(values)
+    if len(names) > MAX_FILTER_VALUES:
+        raise CorpusArgumentError(
+            f"{field} names {len(names):,} values; at most {MAX_FILTER_VALUES:,} at a time"
+        )
+    return tuple(_name(f"{field}[{index}]", name) for index, name in enumerate(names))
+
+
+def _day(field: str, value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(VIETNAM_TZ).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    raise CorpusArgumentError(
+        f"{field} is a date, such as date(2024, 1, 1), not {type(value).__name__} {value!r}"
+    )
+
+
+def _count(field: str, value: object, lowest: int, highest: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, SupportsIndex):
+        raise CorpusArgumentError(
+            f"{field} is a whole number, not {type(value).__name__} {value!r}"
+        )
+    number = operator.index(value)
+    if not lowest <= number <= highest:
+        raise CorpusArgumentError(f"{field} must be from {lowest} to {highest:,}, not {number}")
+    return number
+
+
+class Corpus:
+    """A dvcrawl database opened for reading (SQLite path or URL, or Postgres URL).
+
+    Bad arguments raise ``CorpusArgumentError`` (or ``QuerySyntaxError`` for the query), the
+    same on every engine; a database that fails raises ``DatabaseError``. Neither message
+    holds the URL's password.
+    """
+
+    def __init__(self, url: str | os.PathLike[str] = DEFAULT_DATABASE_URL) -> None:
+        if isinstance(url, os.PathLike):
+            url = os.fspath(url)
+        if not isinstance(url, str):
+            raise DatabaseURLError(
+                f"the database is a URL or a SQLite file's path, not {type(url).__name__}"
+            )
         self.engine = prepare(url)
         self.sessions = session_factory(self.engine)
+        self._url = url
 
     def __enter__(self) -> Corpus:
         return self
@@ -150,12 +258,12 @@ class Corpus:
         When more than ``rank_window`` articles match, the best are chosen among the
         ``rank_window`` matches stored last; 0 ranks every match (slow for common words).
         """
-        if rank_window < 0:
-            raise ValueError("rank_window is a number of articles, 0 or more")
+        limit = _count("limit", limit, 1, MAX_SEARCH_LIMIT)
+        window = _count("rank_window", rank_window, 0, MAX_COUNT)
+        filters = filters_of(sites, provinces, since, until, author, category)
         parsed = parse_query(query, exact=exact)
-        with self.sessions() as session:
-            filters = filters_of(sites, provinces, since, until, author, category)
-            return search_hits(session, parsed, filters, limit=limit, window=rank_window)
+        with database_errors(self._url, "search"), self.sessions() as session:
+            return search_hits(session, parsed, filters, limit=limit, window=window)
 
     def articles(
         self,
@@ -168,11 +276,17 @@ class Corpus:
         category: str | None = None,
         batch_size: int = 500,
     ) -> Iterator[ArticleRow]:
-        """Every matching article, oldest id first, read in batches (constant memory)."""
+        """Every matching article, oldest id first, read in batches (constant memory).
+
+        The arguments are checked at the call, before the first article is asked for.
+        """
         filters = filters_of(sites, provinces, since, until, author, category)
+        return self._articles(filters, _count("batch_size", batch_size, 1, MAX_COUNT))
+
+    def _articles(self, filters: Filters, batch_size: int) -> Iterator[ArticleRow]:
         last_id = 0
         while True:
-            with self.sessions() as session:
+            with database_errors(self._url, "read"), self.sessions() as session:
                 statement = (
                     select(ArticleRecord)
                     .where(ArticleRecord.id > last_id)
@@ -191,10 +305,27 @@ class Corpus:
             yield from rows
             last_id = rows[-1].id
 
-    def to_dataframe(self, **filters: Any) -> pandas.DataFrame:
+    def to_dataframe(
+        self,
+        *,
+        sites: Sequence[str] = (),
+        provinces: Sequence[str] = (),
+        since: date | None = None,
+        until: date | None = None,
+        author: str | None = None,
+        category: str | None = None,
+    ) -> pandas.DataFrame:
         """The matching articles as a pandas DataFrame (pandas must be installed)."""
+        rows = self.articles(
+            sites=sites,
+            provinces=provinces,
+            since=since,
+            until=until,
+            author=author,
+            category=category,
+        )
         try:
             import pandas
         except ImportError as exc:
             raise ImportError("to_dataframe needs pandas: pip install pandas") from exc
-        return pandas.DataFrame([row.to_dict() for row in self.articles(**filters)], columns=FIELDS)
+        return pandas.DataFrame([row.to_dict() for row in rows], columns=FIELDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,12 +14,12 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from dvcrawl.corpus import Corpus
+from dvcrawl.corpus import Corpus, CorpusArgumentError
 from dvcrawl.items import Article
 from dvcrawl.search import engine
 from dvcrawl.search.query import QuerySyntaxError, parse_query
 from dvcrawl.sites import get_site
-from dvcrawl.storage.db import prepare, reader_engine, session_factory
+from dvcrawl.storage.db import DatabaseError, prepare, reader_engine, session_factory
 from dvcrawl.storage.models import ArticleRecord, AuthorRecord
 from dvcrawl.storage.repository import ArchiveRepository
 from dvcrawl.text import Author, Byline
@@ -159,6 +160,13 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
         ({"category": "Dân vận khéo"}, {"kheo", "vi"}),
         ({"category": "xay dung dang"}, {"dang"}),
         ({"category": "ĐỊA PHƯƠNG"}, {"hoa"}),
+        # The ends of the calendar bound nothing: no stored time lies beyond them.
+        ({"since": date.min}, set(DOCUMENTS)),
+        ({"until": date.max}, set(DOCUMENTS)),
+        ({"since": date.min, "until": date.max}, set(DOCUMENTS)),
+        ({"since": date(1000, 1, 1), "until": date(2024, 3, 2)}, {"dang", "vi", "hoa"}),
+        # A datetime counts by its day in Vietnam: 18:00 UTC on 1 March is 2 March there.
+        ({"until": datetime(2024, 3, 1, 18, 0, tzinfo=UTC)}, {"dang", "vi", "hoa"}),
     ],
 )
 @pytest.mark.parametrize("rank_window", [engine.RANK_WINDOW, 0])
@@ -186,6 +194,71 @@ def test_filters(
     }
     assert searched == expected & found(corpus, "dan")
     assert {row.url.rsplit("/", 1)[1] for row in corpus.articles(**filters)} == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"author": "Lê\x00Dũng"}, "author holds the control character U+0000 at character 3"),
+        ({"category": "Dân vận\x00"}, "category holds the control character U+0000"),
+        ({"sites": ["danvan\x00"]}, "sites[0] holds the control character U+0000"),
+        ({"provinces": ["Bình\x1bPhước"]}, "provinces[0] holds the control character U+001B"),
+        ({"author": "Lê \udcc3"}, "author holds an unpaired surrogate (U+DCC3) at character 4"),
+        ({"author": " \t "}, "author is blank"),
+        ({"category": ""}, "category is blank"),
+        ({"sites": "danvan"}, "sites is a list of names, not one string"),
+        ({"sites": 7}, "sites is a list of names, not int"),
+        ({"sites": [b"danvan"]}, "sites[0] is text (str), not bytes"),
+        ({"provinces": [f"p{n}" for n in range(1001)]}, "at most 1,000 at a time"),
+        ({"since": "2024-01-01"}, "since is a date, such as date(2024, 1, 1), not str"),
+        ({"since": date(2025, 1, 1), "until": date(2024, 1, 1)}, "is after until"),
+        ({"limit": 0}, "limit must be from 1 to 10,000, not 0"),
+        ({"limit": -1}, "limit must be from 1 to 10,000, not -1"),
+        ({"limit": "5"}, "limit is a whole number, not str"),
+        ({"limit": True}, "limit is a whole number, not bool"),
+        ({"rank_window": -1}, "rank_window must be from 0"),
+        ({"rank_window": 2**63}, "rank_window must be from 0"),
+    ],
+)
+def test_bad_search_arguments_are_named_the_same_way_on_every_engine(
+    corpus: Corpus, arguments: dict[str, object], message: str
+) -> None:
+    """Postgres cannot take a NUL in text and SQLite would search for one: both refuse it,
+    as they refuse every argument that could only be a mistake, before the database."""
+    with pytest.raises(CorpusArgumentError) as raised:
+        corpus.search("dân vận", **arguments)  # type: ignore[arg-type]
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"author": "Lê\x00Dũng"}, "author holds the control character U+0000"),
+        ({"batch_size": 0}, "batch_size must be from 1"),
+        ({"batch_size": -1}, "batch_size must be from 1"),
+        ({"until": "2024"}, "until is a date"),
+    ],
+)
+def test_bad_listing_arguments_are_refused_at_the_call(
+    corpus: Corpus, arguments: dict[str, object], message: str
+) -> None:
+    with pytest.raises(CorpusArgumentError, match=re.escape(message)):
+        corpus.articles(**arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("query", [None, b"dan van", 42])
+def test_a_query_that_is_not_text_is_a_syntax_error(corpus: Corpus, query: object) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"the query is text \(str\)"):
+        corpus.search(query)  # type: ignore[arg-type]
+
+
+def test_a_failing_database_raises_dvcrawls_error_naming_the_search(corpus: Corpus) -> None:
+    with corpus.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE authors")
+    with pytest.raises(DatabaseError, match=r"^cannot search database .*authors"):
+        corpus.search("dan van")
+    with pytest.raises(DatabaseError, match=r"^cannot read database .*authors"):
+        list(corpus.articles())
 
 
 def test_ranking_puts_the_densest_match_first(corpus: Corpus) -> None:

@@ -447,12 +447,17 @@ def _facet_alternatives(session: Session, filters: Filters) -> list[list[str]]:
         in_province = select(SiteRecord.key).where(SiteRecord.province.in_(filters.provinces))
         alternatives.append([facet_token(SITE, key) for key in session.scalars(in_province)])
     if filters.since or filters.until:
-        first, last = filters.since, filters.until
-        if first is None or last is None:
-            published = ArticleRecord.published_at
-            oldest, newest = session.execute(select(func.min(published), func.max(published))).one()
-            first, last = first or day_of(oldest), last or day_of(newest)
-        alternatives.append(date_tokens(first, last) if first and last else [])
+        # Only the days the corpus holds: a range reaching back to year 1 would be
+        # thousands of tokens, one for each year before the first article.
+        published = ArticleRecord.published_at
+        bounds = session.execute(select(func.min(published), func.max(published))).one()
+        oldest, newest = day_of(bounds[0]), day_of(bounds[1])
+        if oldest is None or newest is None:
+            alternatives.append([])  # no article has a date: none passes
+        else:
+            first = max(filters.since or oldest, oldest)
+            last = min(filters.until or newest, newest)
+            alternatives.append(date_tokens(first, last) if first <= last else [])
     for kind, value in ((CATEGORY, filters.category), (AUTHOR, filters.author)):
         if value is not None:
             key = filter_key(value)
@@ -708,9 +713,9 @@ def apply_filters(statement: Select[Any], filters: Filters) -> Select[Any]:
     if filters.provinces:
         in_province = select(SiteRecord.key).where(SiteRecord.province.in_(filters.provinces))
         statement = statement.where(a.site_key.in_(in_province))
-    if filters.since:
+    if filters.since and filters.since > date.min:
         statement = statement.where(a.published_at >= _start_of(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date.max:
         statement = statement.where(a.published_at < _start_of(filters.until + timedelta(days=1)))
     if filters.category:
         statement = statement.where(a.category_key == filter_key(filters.category))

@@ -72,7 +72,13 @@ def _fts5_phrase(text: str) -> str:
 
 
 def parse_query(text: str, *, exact: bool = False) -> Query:
-    """Parse a query, or raise ``QuerySyntaxError`` saying what is wrong."""
+    """Parse a query, or raise ``QuerySyntaxError`` saying what is wrong.
+
+    The query is cleaned as stored text is (``clean_text``): the control characters and
+    invisible ones that no indexed article holds are dropped before it is read.
+    """
+    if not isinstance(text, str):
+        raise QuerySyntaxError(f"the query is text (str), not {type(text).__name__}")
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"the query is longer than {MAX_QUERY_CHARS} characters")
     text = clean_text(text)
