@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,8 +27,30 @@ from dvcrawl.sites import (
     with_seeds,
 )
 from dvcrawl.sites.profile import SiteProfile
-from dvcrawl.storage.db import DEFAULT_DATABASE_URL, DatabaseError
+from dvcrawl.storage.db import (
+    DEFAULT_DATABASE_URL,
+    DatabaseError,
+    DatabaseURLError,
+    check_url,
+    database_errors,
+    error_line,
+)
 from dvcrawl.text import VIETNAM_TZ
+
+
+def usable_database_url(url: str) -> str:
+    """``url``, once its form, port, scheme and driver are known to be usable: a wrong one
+    is a usage error, told in one line that never repeats its secrets."""
+    try:
+        check_url(url)
+    except DatabaseURLError as exc:
+        fail(str(exc), 2)
+    return url
+
+
+def _checked_database_url(_context: click.Context, _parameter: click.Parameter, url: str) -> str:
+    return usable_database_url(url)
+
 
 DB_OPTION = click.option(
     "--db",
@@ -35,6 +58,7 @@ DB_OPTION = click.option(
     envvar="DVCRAWL_DATABASE_URL",
     default=DEFAULT_DATABASE_URL,
     show_default=True,
+    callback=_checked_database_url,
     help="Database URL (sqlite:///FILE or postgresql://...), or a path to a SQLite file. "
     "Also read from DVCRAWL_DATABASE_URL.",
 )
@@ -55,6 +79,16 @@ def output_option(help_text: str | None = None) -> Callable[[Callable[..., Any]]
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"dvcrawl: {message}", err=True)
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def database_failures(url: str, action: str = "use") -> Iterator[None]:
+    """A database that fails inside the block ends the command with one line and exit 1."""
+    try:
+        with database_errors(url, action):
+            yield
+    except DatabaseError as exc:
+        fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -227,10 +261,11 @@ def crawl(
     from dvcrawl.crawling import CrawlOptions, crawl_settings, run_crawls
     from dvcrawl.storage.db import prepare
 
-    try:
+    settings_given = _parse_overrides(overrides)
+    if "DVCRAWL_DATABASE_URL" in settings_given:
+        database_url = usable_database_url(settings_given.pop("DVCRAWL_DATABASE_URL"))
+    with database_failures(database_url, "open"):
         prepare(database_url)
-    except DatabaseError as exc:
-        fail(str(exc))
     options = CrawlOptions(
         database_url=database_url,
         full=full,
@@ -249,7 +284,7 @@ def crawl(
         skip_report=skip_report or "",
         log_level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)],
         tracebacks=verbose > 0,
-        overrides=_parse_overrides(overrides),
+        overrides=settings_given,
     )
     _check_warc_dir(crawl_settings(options).get("DVCRAWL_WARC_DIR") or "")
     if skip_report:
@@ -447,10 +482,8 @@ def stats(database_url: str, runs: int) -> None:
         process_alive,
     )
 
-    try:
+    with database_failures(database_url, "open"):
         engine = prepare(database_url)
-    except DatabaseError as exc:
-        fail(str(exc))
     with session_factory(engine).begin() as session:
         ArchiveRepository(session).close_interrupted_runs(HOST, process_alive)
     with session_factory(engine)() as session:
@@ -611,7 +644,7 @@ def search_command(
       dvcrawl search 'dân vận khéo' --site binh-phuoc --since 2024-01-01
       dvcrawl search '"quy chế dân chủ" -"hội nghị"' --format json
     """
-    from dvcrawl.corpus import Corpus
+    from dvcrawl.corpus import Corpus, CorpusArgumentError
     from dvcrawl.search.query import QuerySyntaxError
 
     filters = _filters(sites, provinces, since, until, author, category)
@@ -622,6 +655,8 @@ def search_command(
             )
     except QuerySyntaxError as exc:
         fail(f"bad query: {exc}", 2)
+    except CorpusArgumentError as exc:
+        fail(str(exc), 2)
     except DatabaseError as exc:
         fail(str(exc))
     if output == "json":
@@ -669,13 +704,15 @@ def export_command(
     database_url: str,
 ) -> None:
     """Export articles, streamed in batches so any corpus size fits in memory."""
-    from dvcrawl.corpus import Corpus
+    from dvcrawl.corpus import Corpus, CorpusArgumentError
     from dvcrawl.export import export
 
     filters = _filters(sites, provinces, since, until, author, category)
     try:
         with Corpus(database_url) as corpus:
             count = export(corpus.articles(**filters), output, output_format)
+    except CorpusArgumentError as exc:
+        fail(str(exc), 2)
     except DatabaseError as exc:
         fail(str(exc))
     except (OSError, RuntimeError) as exc:
@@ -699,10 +736,8 @@ def history_command(url: str, output: str, database_url: str) -> None:
     from dvcrawl.storage.db import prepare, session_factory
     from dvcrawl.storage.repository import ArchiveRepository
 
-    try:
+    with database_failures(database_url, "open"):
         engine = prepare(database_url)
-    except DatabaseError as exc:
-        fail(str(exc))
     with session_factory(engine)() as session:
         history = ArchiveRepository(session).history(url)
         if history is None:
@@ -849,7 +884,7 @@ def reextract_command(
     except DatabaseError as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:
-        reason = str(exc).splitlines()[0]
+        reason = error_line(exc, database_url)
         fail(f"database error (the batch being written was rolled back): {reason}")
     if output == "json":
         click.echo(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False))
@@ -869,12 +904,15 @@ def upgrade(database_url: str) -> None:
     from dvcrawl.storage import db as storage
 
     try:
-        engine = storage.get_engine(database_url)
-        before = storage.current_revision(engine)
-        storage.upgrade(engine)
-        after = storage.current_revision(engine)
-    except (DatabaseError, Exception) as exc:
-        fail(f"upgrade failed: {str(exc).splitlines()[0]}")
+        with database_errors(database_url, "upgrade"):
+            engine = storage.get_engine(database_url)
+            before = storage.current_revision(engine)
+            storage.upgrade(engine)
+            after = storage.current_revision(engine)
+    except DatabaseError as exc:
+        fail(str(exc))
+    except Exception as exc:  # Alembic's own, such as a revision it does not know
+        fail(f"upgrade failed: {error_line(exc, database_url)}")
     click.echo(f"schema {before or 'none'} -> {after}")
 
 
@@ -885,11 +923,16 @@ def current(database_url: str) -> None:
     from dvcrawl.storage import db as storage
 
     try:
-        engine = storage.get_engine(database_url)
-        click.echo(f"database: {storage.current_revision(engine) or 'none'}")
-        click.echo(f"needed:   {storage.head_revision(engine)}")
-    except Exception as exc:
-        fail(f"cannot read the schema version: {str(exc).splitlines()[0]}")
+        with database_errors(database_url, "read"):
+            engine = storage.get_engine(database_url)
+            database = storage.current_revision(engine)
+            needed = storage.head_revision(engine)
+    except DatabaseError as exc:
+        fail(str(exc))
+    except Exception as exc:  # Alembic's own, such as a revision it does not know
+        fail(f"cannot read the schema version: {error_line(exc, database_url)}")
+    click.echo(f"database: {database or 'none'}")
+    click.echo(f"needed:   {needed}")
 
 
 def _when(value: object) -> str:

@@ -70,7 +70,6 @@ def test_bad_input_is_one_clear_line_and_exit_2(
     [
         "postgresql://nobody@127.0.0.1:1/none",
         "sqlite:////no/such/folder/corpus.sqlite3",
-        "mysql+nosuchdriver://x/y",
     ],
 )
 def test_unusable_database_is_one_clear_line_and_exit_1(runner: CliRunner, url: str) -> None:
