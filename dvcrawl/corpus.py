@@ -185,7 +185,10 @@ def _day(field: str, value: object) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(VIETNAM_TZ).date() if value.tzinfo else value.date()
+        try:
+            return value.astimezone(VIETNAM_TZ).date() if value.tzinfo else value.date()
+        except OverflowError:  # hours from the calendar's ends, which bound nothing anyway
+            return value.date()
     if isinstance(value, date):
         return value
     raise CorpusArgumentError(

@@ -167,6 +167,7 @@ def test_exact_and_accent_free_differ_where_they_should(corpus: Corpus) -> None:
         ({"since": date(1000, 1, 1), "until": date(2024, 3, 2)}, {"dang", "vi", "hoa"}),
         # A datetime counts by its day in Vietnam: 18:00 UTC on 1 March is 2 March there.
         ({"until": datetime(2024, 3, 1, 18, 0, tzinfo=UTC)}, {"dang", "vi", "hoa"}),
+        ({"until": datetime.max.replace(tzinfo=UTC)}, set(DOCUMENTS)),
     ],
 )
 @pytest.mark.parametrize("rank_window", [engine.RANK_WINDOW, 0])
