@@ -14,6 +14,7 @@ from dvcrawl.parsing.dom import (
     PARSER_DEPTH_LIMIT,
     DocumentTooDeep,
     element_text,
+    flatten_nesting,
     paragraphs,
     text_lines,
 )
@@ -118,12 +119,19 @@ def test_nesting_deeper_than_the_python_stack_extracts_whole() -> None:
     assert article.body == [OPENING, "Nội dung ở tầng sâu nhất.", CLOSING]
 
 
-def test_a_100000_deep_page_is_a_named_error_not_a_crash() -> None:
-    # libxml2 stops reading at its nesting limit even with huge_tree: the closing
-    # paragraph never reaches the tree, so the page cannot be stored whole.
+def test_a_100000_deep_page_extracts_whole() -> None:
+    # libxml2 stops reading at its nesting limit even with huge_tree; the page is read
+    # again with the nesting past FLATTENED_DEPTH unwrapped, its text kept in place.
     html = nukeviet_page(f"<p>{OPENING}</p>{nested(100_000)}<p>{CLOSING}</p>")
-    with pytest.raises(DocumentTooDeep, match="2,048 deep"):
-        extract_article_page(get_site("binh-phuoc"), ARTICLE_URL, html, HEADERS, 200)
+    article = extract_article_page(get_site("binh-phuoc"), ARTICLE_URL, html, HEADERS, 200).article
+    assert article.body == [OPENING, "Nội dung ở tầng sâu nhất.", CLOSING]
+
+
+def test_flattening_keeps_text_entities_and_void_elements_in_place() -> None:
+    html = "<p>a</p>" + "<div><span>" * 3 + "x &amp; y<br>z<img src='i.jpg'>" + "</span></div>" * 3
+    flat = flatten_nesting(html, depth=2)
+    assert flat == "<p>a</p><div><span>x &amp; y<br>z<img src='i.jpg'></span></div>"
+    assert flatten_nesting(html, depth=100) == html
 
 
 def test_a_body_parsed_from_embedded_data_is_checked_too() -> None:

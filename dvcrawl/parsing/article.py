@@ -32,8 +32,8 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 def parse_article(page: Page, profile: SiteProfile) -> Article:
     """The article on a page.
 
-    Raises ``DocumentTooDeep`` when the HTML parser stopped early at its nesting limit, the
-    page's end missing from the tree: a named failure rather than an article cut short.
+    Raises ``DocumentTooDeep`` when the page's tree was cut short at the HTML parser's
+    nesting limit (``Page`` reads such pages whole; this guards trees built otherwise).
     """
     if isinstance(page.selector.root, etree._Element):
         check_depth(page.selector.root)

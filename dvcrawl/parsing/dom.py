@@ -3,13 +3,16 @@
 Text is read the way a browser lays it out: whitespace in the HTML source (line breaks
 included) is one space, and only ``<br>`` and block elements break lines. The walk over
 an element is lxml's ``iterwalk``, never recursion, so no nesting depth can exhaust the
-Python stack; the HTML parser itself stops at ``PARSER_DEPTH_LIMIT`` (see ``check_depth``).
+Python stack. The HTML parser itself stops at ``PARSER_DEPTH_LIMIT``: a page nested deeper
+is read again flattened (``whole_html_selector``), and ``check_depth`` refuses a tree that
+was cut short all the same.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Final
 
 from lxml import etree
@@ -104,8 +107,8 @@ SMALL_FONT_ATTRIBUTE: Final = frozenset({"1", "2", "-1", "-2", "-3"})
 
 
 class DocumentTooDeep(ValueError):
-    """The page nests elements past the HTML parser's limit, so the parser kept only its
-    beginning: extracting it would store an article cut short."""
+    """A tree the HTML parser cut short at its nesting limit (one not built by
+    ``whole_html_selector``): extracting it would store an article cut short."""
 
 
 def select(sel: Selector, selector: str) -> SelectorList[Selector]:
@@ -149,16 +152,113 @@ def first_value(sel: Selector, selectors: Selectors) -> str | None:
     return found[0] if found else None
 
 
+# Void elements never hold others; a start tag of one opens nothing.
+VOID_TAGS: Final = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)  # fmt: skip
+# Nesting kept when a page is read again flattened: far deeper than any real layout.
+FLATTENED_DEPTH: Final = 512
+
+
+def whole_html_selector(text: str, base_url: str | None = None) -> Selector:
+    """A selector over HTML text, the whole of it even when it nests past the HTML parser's
+    limit: such a page is read again with the elements below ``FLATTENED_DEPTH`` unwrapped
+    (their text kept in place, their tags left out)."""
+    selector = Selector(text=text, base_url=base_url)
+    if stopped_at_depth_limit(selector):
+        selector = Selector(text=flatten_nesting(text, FLATTENED_DEPTH), base_url=base_url)
+    return selector
+
+
+def flatten_nesting(text: str, depth: int) -> str:
+    """HTML text with every element nested deeper than ``depth`` unwrapped: its start and
+    end tags dropped, its text and void elements (images, line breaks) kept in place."""
+    flattener = _Flattener(depth)
+    flattener.feed(text)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+class _Flattener(HTMLParser):
+    """Re-prints the markup it reads, token by token (no tree, so no depth limit of its own),
+    leaving out the tags of elements past the depth limit."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = depth
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # each open element, and whether it is printed
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        if tag in VOID_TAGS:
+            self.out.append(raw)
+            return
+        kept = len(self.open) < self.depth
+        self.open.append((tag, kept))
+        if kept:
+            self.out.append(raw)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_TAGS or len(self.open) < self.depth:
+            self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                kept = self.open[index][1]
+                del self.open[index:]
+                if kept:
+                    self.out.append(f"</{tag}>")
+                return
+        self.out.append(f"</{tag}>")  # a stray end tag: the HTML parser ignores it as before
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def stopped_at_depth_limit(selector: Selector) -> bool:
+    """Whether the HTML parser stopped reading the page at its nesting limit."""
+    root = selector.root
+    return isinstance(root, etree._Element) and _nesting(root) >= PARSER_DEPTH_LIMIT
+
+
+def _nesting(root: etree._Element) -> int:
+    """How deep the tree's last chain of last children goes: where a parser that stopped at
+    its limit left its open elements."""
+    depth, element = 1, root
+    while len(element):
+        element = element[-1]
+        depth += 1
+    return depth
+
+
 def check_depth(root: etree._Element) -> None:
     """Raise ``DocumentTooDeep`` if the parser stopped at its depth limit.
 
     The parser leaves the elements open at the point where it stopped as the last child of
     the last child …; a page it read to the end closes them, and its last chain is short.
     """
-    depth, element = 1, root
-    while len(element):
-        element = element[-1]
-        depth += 1
+    depth = _nesting(root)
     if depth >= PARSER_DEPTH_LIMIT:
         raise DocumentTooDeep(
             f"elements nest {depth:,} deep, the HTML parser's limit: it stopped reading there, "

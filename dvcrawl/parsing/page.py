@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from parsel import Selector
 
+from dvcrawl.parsing.dom import stopped_at_depth_limit, whole_html_selector
 from dvcrawl.text.decode import DecodedHtml, decode_html_details
 
 if TYPE_CHECKING:
@@ -65,8 +66,10 @@ def html_selector(decoded: DecodedHtml, body: bytes, url: str) -> Selector:
     it, which for an HTML document from ``<`` to ``>`` is what it does to the bytes).
     """
     if decoded.is_body_as_utf8 and _is_bare_html_document(body):
-        return Selector(body=body, type="html", encoding="utf-8", base_url=url)
-    return Selector(text=decoded.text or "<html></html>", base_url=url)
+        selector = Selector(body=body, type="html", encoding="utf-8", base_url=url)
+        if not stopped_at_depth_limit(selector):
+            return selector
+    return whole_html_selector(decoded.text or "<html></html>", url)
 
 
 def _is_bare_html_document(body: bytes) -> bool:

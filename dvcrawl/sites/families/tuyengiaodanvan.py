@@ -23,6 +23,7 @@ from dvcrawl.discovery.detect import Marker, Markers
 from dvcrawl.discovery.grammar import PatternGrammar
 from dvcrawl.items import ListingPage
 from dvcrawl.parsing.article import fill_from_body, set_date
+from dvcrawl.parsing.dom import whole_html_selector
 from dvcrawl.parsing.listing import absolute_url, article_links, with_query
 from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
 from dvcrawl.text import VIETNAM_TZ, Byline, clean_text, split_byline
@@ -189,7 +190,7 @@ def extract_article(loader: ArticleLoader, page: Page, profile: SiteProfile) -> 
         loader.add_value("tags", list(dict.fromkeys(filter(None, map(_name, tags)))))
     _set_published(loader, blog)
     content = _string(blog.get("content"))
-    body = Selector(text=content).xpath("//body") if content else None
+    body = whole_html_selector(content).xpath("//body") if content else None
     if body:  # the content HTML, parsed like a page, read as the body container
         fill_from_body(loader, body[0].root, page, profile.article_rules)
     # The CMS's author field, kept apart from the body's byline; split where it reads as a
