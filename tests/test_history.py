@@ -107,7 +107,9 @@ def test_an_edit_keeps_the_earlier_state_as_a_version(sessions: sessionmaker[Ses
         assert version.captions == [
             {"text": "Quang cảnh hội nghị", "image_url": "https://tinhuybinhphuoc.vn/uploads/a.jpg"}
         ]
-        assert version.authors == [{"name": "Lê Dũng Toàn", "title": None, "anonymous": False}]
+        assert version.authors == [
+            {"name": "Lê Dũng Toàn", "title": None, "anonymous": False, "origin": "byline"}
+        ]
         assert version.attachments == [
             {"url": "https://tinhuybinhphuoc.vn/uploads/kh.pdf", "title": "Kế hoạch"}
         ]

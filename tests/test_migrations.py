@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -456,3 +457,94 @@ def test_an_authors_articles_are_indexed_by_name_and_article(database_url: str) 
 
 def _author_indexes(engine: Engine) -> set[str]:
     return {str(index["name"]) for index in inspect(engine).get_indexes("authors")}
+
+
+# Bylines as the extraction before revision 0012 merged them: the CMS's field first, then the
+# body's byline (a "Tác giả:" label was removed, a "Tác giả bài viết:" one kept), with the
+# CMS's source in ``source``.
+MERGED_BYLINES = {
+    "https://x.vn/1": ("Tác giả bài viết: Hồng Thắm\nBài, ảnh: Hồng Thắm", None),
+    "https://x.vn/2": ("danvan.vn\nTheo danvan.vn", "danvan.vn"),
+    "https://x.vn/3": ("Sở Nội vụ tỉnh Lâm Giang", "Sở Nội vụ tỉnh Lâm Giang"),
+    "https://x.vn/4": ("Minh Khuê\nTin, ảnh: Giàng Seo Páo", None),
+    "https://x.vn/5": ("Lê Dũng Toàn, Ban Dân vận Tỉnh ủy", None),
+}
+
+
+def test_merged_bylines_move_the_cms_fields_to_their_own_columns(database_url: str) -> None:
+    """Revision 0012 splits what tells its parts apart for certain: the labelled CMS author
+    line and the line that is the CMS's source; an unlabelled CMS line stays (re-extraction
+    reads it again). Versions are split the same way; authors and versions' authors say
+    ``byline``. A downgrade merges the CMS fields back into ``byline_raw``."""
+    engine = get_engine(database_url)
+    upgrade(engine, "0011")
+    now = datetime(2024, 5, 19, tzinfo=UTC)
+    with engine.begin() as connection:
+        _insert_site(connection, "danvan", now)
+        for number, (url, (byline_raw, source)) in enumerate(MERGED_BYLINES.items(), 1):
+            _insert_article(connection, number, now, "Hồng Thắm" if number == 1 else None)
+            connection.execute(
+                text("UPDATE articles SET byline_raw = :raw, source = :source WHERE url = :url"),
+                {"raw": byline_raw, "source": source, "url": url},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO article_versions (article_id, version, reason, changed_fields, "
+                "canonical_url, title, body, byline_raw, source, tags, image_urls, captions, "
+                "authors, attachments, family, parser_revision, fetched_at, seen_until) "
+                "SELECT id, 1, 'edited', '[\"title\"]', url, 'Hội nghị cũ', body, byline_raw, "
+                "source, '[]', '[]', '[]', :authors, '[]', family, parser_revision, "
+                "fetched_at, fetched_at FROM articles WHERE url = 'https://x.vn/2'"
+            ),
+            {"authors": '[{"name": "PV", "title": null, "anonymous": true}]'},
+        )
+
+    upgrade(engine)
+    split = _bylines(engine, "articles")
+    assert split == {
+        "https://x.vn/1": ("Bài, ảnh: Hồng Thắm", None, "Hồng Thắm", None),
+        "https://x.vn/2": ("Theo danvan.vn", "danvan.vn", None, "danvan.vn"),
+        "https://x.vn/3": (None, None, None, "Sở Nội vụ tỉnh Lâm Giang"),
+        "https://x.vn/4": ("Minh Khuê\nTin, ảnh: Giàng Seo Páo", None, None, None),
+        "https://x.vn/5": ("Lê Dũng Toàn, Ban Dân vận Tỉnh ủy", None, None, None),
+    }
+    assert _bylines(engine, "article_versions") == {"https://x.vn/2": split["https://x.vn/2"]}
+    with engine.connect() as connection:
+        origins = connection.execute(text("SELECT name, origin FROM authors")).all()
+        authors = connection.execute(text("SELECT authors FROM article_versions")).scalar_one()
+    assert [tuple(row) for row in origins] == [("Hồng Thắm", "byline")]
+    if isinstance(authors, str):  # SQLite hands JSON back as text
+        authors = json.loads(authors)
+    assert authors == [{"name": "PV", "title": None, "anonymous": True, "origin": "byline"}]
+    with Corpus(database_url) as corpus:
+        assert [row.url for row in corpus.articles(author="hong tham")] == ["https://x.vn/1"]
+
+    command.downgrade(alembic_config(engine), "0011")
+    with engine.connect() as connection:
+        merged = connection.execute(
+            text("SELECT url, byline_raw, source FROM articles ORDER BY url")
+        ).all()
+        columns = {column["name"] for column in inspect(engine).get_columns("articles")}
+    assert [tuple(row) for row in merged] == [
+        ("https://x.vn/1", "Hồng Thắm\nBài, ảnh: Hồng Thắm", None),
+        ("https://x.vn/2", "danvan.vn\nTheo danvan.vn", "danvan.vn"),
+        ("https://x.vn/3", "Sở Nội vụ tỉnh Lâm Giang", "Sở Nội vụ tỉnh Lâm Giang"),
+        ("https://x.vn/4", "Minh Khuê\nTin, ảnh: Giàng Seo Páo", None),
+        ("https://x.vn/5", "Lê Dũng Toàn, Ban Dân vận Tỉnh ủy", None),
+    ]
+    assert not {"cms_author", "cms_organisation", "cms_source"} & columns
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            found = connection.execute(
+                text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'kheo'")
+            ).scalar()
+        assert found == len(MERGED_BYLINES), "the full-text index outlives the downgrade"
+
+
+def _bylines(engine: Engine, table: str) -> dict[str, tuple[str | None, ...]]:
+    url = "url" if table == "articles" else "canonical_url"
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(f"SELECT {url}, byline_raw, source, cms_author, cms_source FROM {table}")
+        ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}

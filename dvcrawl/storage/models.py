@@ -89,7 +89,15 @@ class CrawlRunRecord(Base):
 
 
 class ArticleRecord(Base):
-    """One stored article; text as published, keys derived for dedupe and search."""
+    """One stored article; text as published, keys derived for dedupe and search.
+
+    Bylines come from two places and are kept apart. The byline printed in the body (its
+    last or first paragraph, taken out of ``body``) is ``byline_raw`` exactly as printed,
+    split into ``organisation``, ``source``, ``byline_role``, ``photo_credit`` and
+    ``byline_qualifier``. The CMS's own fields are ``cms_author`` ("Tác giả:", label
+    removed) with its ``cms_organisation``, and ``cms_source`` ("Nguồn tin:"). The people
+    named by either are rows of ``authors``, each saying which named them (``origin``).
+    """
 
     __tablename__ = "articles"
     __table_args__ = (
@@ -122,11 +130,22 @@ class ArticleRecord(Base):
     published_raw: Mapped[str | None] = mapped_column(Text)
     published_source: Mapped[str | None] = mapped_column(Text)
     byline_raw: Mapped[str | None] = mapped_column(Text)
+    """The body's byline paragraph as printed ("Bài, ảnh: Hồng Thắm"); two lines that close
+    the text together ("Lê Dũng Toàn" and "Theo danvan.vn") are joined by a newline."""
     organisation: Mapped[str | None] = mapped_column(Text)
+    """The organisation the body's byline names, with the author's office when it gives
+    one ("Ban Dân vận Huyện ủy Pác Hẻo", "Phó Trưởng Ban Dân vận Tỉnh ủy")."""
     source: Mapped[str | None] = mapped_column(Text)
+    """The source the body's byline cites ("Theo danvan.vn" gives "danvan.vn")."""
     byline_role: Mapped[str | None] = mapped_column(Text)
     photo_credit: Mapped[str | None] = mapped_column(Text)
     byline_qualifier: Mapped[str | None] = mapped_column(Text)
+    cms_author: Mapped[str | None] = mapped_column(Text)
+    """The CMS's author field as printed, its label ("Tác giả:") removed."""
+    cms_organisation: Mapped[str | None] = mapped_column(Text)
+    """The organisation ``cms_author`` names ("Ban Tổ chức Hội thi")."""
+    cms_source: Mapped[str | None] = mapped_column(Text)
+    """The CMS's source field as printed, its label ("Nguồn tin:") removed."""
     category: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]]
     image_urls: Mapped[list[str]]
@@ -179,7 +198,12 @@ class CaptionRecord(Base):
 
 
 class AuthorRecord(Base):
-    """A person (or an anonymous marker such as PV) named in an article's byline."""
+    """A person (or an anonymous marker such as PV) named as an article's author.
+
+    ``origin`` says who names them: ``byline`` (the byline printed in the body), ``cms``
+    (only the CMS's author field) or ``both``; a name both give is one row. The author
+    filter of search reads every row, so it finds CMS authors too.
+    """
 
     __tablename__ = "authors"
     # An author's articles come off this index alone, newest last, without a read of the
@@ -196,6 +220,7 @@ class AuthorRecord(Base):
     """The name folded for filtering: no case, no diacritics."""
     title: Mapped[str | None] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(String(10), default="byline", server_default="byline")
 
     article: Mapped[ArticleRecord] = relationship(back_populates="authors")
 
@@ -319,11 +344,15 @@ class ArticleVersionRecord(Base):
     byline_role: Mapped[str | None] = mapped_column(Text)
     photo_credit: Mapped[str | None] = mapped_column(Text)
     byline_qualifier: Mapped[str | None] = mapped_column(Text)
+    cms_author: Mapped[str | None] = mapped_column(Text)
+    cms_organisation: Mapped[str | None] = mapped_column(Text)
+    cms_source: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]]
     image_urls: Mapped[list[str]]
     captions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     authors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """Each author's name, title, anonymous marker and origin (as in ``authors``)."""
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     family: Mapped[str] = mapped_column(String(50))

@@ -45,6 +45,7 @@ from dvcrawl.storage.models import (
     SiteRecord,
 )
 from dvcrawl.storage.search_ddl import facet_tokens, filter_key, folded_document
+from dvcrawl.text import Author
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -761,6 +762,10 @@ TAKEN_DOWN = "taken_down"
 REDIRECTED_AWAY = "redirected_away"
 RESTORED = "restored"
 REVISION_REASONS = (EDITED, REEXTRACTED)
+# Who names an author (``authors.origin``): the body's byline, the CMS's author field, both.
+BYLINE_AUTHOR = "byline"
+CMS_AUTHOR = "cms"
+BYLINE_AND_CMS_AUTHOR = "both"
 AVAILABILITY_EVENTS = (TAKEN_DOWN, REDIRECTED_AWAY, RESTORED)
 
 # The articles columns an earlier state keeps (and ``article_versions`` repeats).
@@ -779,6 +784,9 @@ VERSIONED_COLUMNS = (
     "byline_role",
     "photo_credit",
     "byline_qualifier",
+    "cms_author",
+    "cms_organisation",
+    "cms_source",
     "category",
     "tags",
     "image_urls",
@@ -807,7 +815,7 @@ CHILD_SNAPSHOTS: dict[str, type[Any]] = {
 }
 SNAPSHOT_FIELDS = {
     "captions": ("text", "image_url"),
-    "authors": ("name", "title", "anonymous"),
+    "authors": ("name", "title", "anonymous", "origin"),
     "attachments": ("url", "title"),
 }
 
@@ -1090,10 +1098,9 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
     """The ``articles`` row of an item, derived search and filter columns included."""
     if not (article.url and article.site_key and article.title and article.fetched_at):
         raise ValueError("an article needs url, site_key, title and fetched_at to be stored")
-    byline = article.byline
+    byline, cms_author = article.byline, article.cms_author
     body = "\n\n".join(article.body)
     category_key = filter_key(article.category)
-    authors = byline.authors if byline else ()
     return {
         "site_key": article.site_key,
         "crawl_run_id": crawl_run_id,
@@ -1112,6 +1119,9 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
         "byline_role": byline.role if byline else None,
         "photo_credit": byline.photo if byline else None,
         "byline_qualifier": byline.qualifier if byline else None,
+        "cms_author": cms_author.raw if cms_author else None,
+        "cms_organisation": cms_author.organisation if cms_author else None,
+        "cms_source": article.cms_source,
         "category": article.category,
         "category_key": category_key,
         "tags": list(article.tags),
@@ -1128,7 +1138,7 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
             article.site_key,
             article.published_at,
             category_key,
-            (filter_key(author.name) for author in authors),
+            (filter_key(author.name) for author, _ in named_authors(article)),
         ),
         "fetched_at": article.fetched_at,
         "stored_at": utcnow(),
@@ -1137,7 +1147,6 @@ def article_row(article: Article, crawl_run_id: int | None) -> dict[str, Any]:
 
 def child_rows(article: Article, article_id: int) -> dict[type[Any], list[dict[str, Any]]]:
     """The caption, author and attachment rows of a stored article, in page order."""
-    authors = article.byline.authors if article.byline else ()
     return {
         CaptionRecord: [
             {"article_id": article_id, "position": i, "text": c.text, "image_url": c.image_url}
@@ -1151,14 +1160,29 @@ def child_rows(article: Article, article_id: int) -> dict[type[Any], list[dict[s
                 "name_key": filter_key(a.name),
                 "title": a.title,
                 "anonymous": a.anonymous,
+                "origin": origin,
             }
-            for i, a in enumerate(authors)
+            for i, (a, origin) in enumerate(named_authors(article))
         ],
         AttachmentRecord: [
             {"article_id": article_id, "position": i, "url": a.url, "title": a.title}
             for i, a in enumerate(article.attachments)
         ],
     }
+
+
+def named_authors(article: Article) -> list[tuple[Author, str]]:
+    """Everyone an article names as its author, once each (case aside), in order: the
+    body's byline first, then the CMS's author field; with who names them."""
+    named: dict[str, tuple[Author, str]] = {}
+    for origin, byline in ((BYLINE_AUTHOR, article.byline), (CMS_AUTHOR, article.cms_author)):
+        for author in byline.authors if byline else ():
+            key = author.name.casefold()
+            if key not in named:
+                named[key] = (author, origin)
+            elif named[key][1] != origin:
+                named[key] = (named[key][0], BYLINE_AND_CMS_AUTHOR)
+    return list(named.values())
 
 
 def _iso(value: datetime | None) -> str | None:
