@@ -64,6 +64,12 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# An article page is tens of kilobytes, a very long one a few megabytes. A response past
+# DOWNLOAD_MAXSIZE, as sent or once inflated (a gzip bomb), is dropped as PageTooLarge and
+# recorded, so no later crawl fetches it again; one past DOWNLOAD_WARNSIZE is kept, and
+# counted (Scrapy's defaults, 1 GiB and 32 MiB, would let one page hold a gigabyte).
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -81,6 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
     "dvcrawl.warc.capture.WarcCaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "dvcrawl.middlewares.QuickMetaRefreshMiddleware": 580,
+    # Scrapy's decompression, its failures named (over the size limit, a corrupt body).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "dvcrawl.middlewares.SizeCheckedCompressionMiddleware": 590,
 }
 
 SPIDER_MIDDLEWARES = {
