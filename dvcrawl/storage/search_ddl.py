@@ -59,6 +59,15 @@ PG_DOCUMENT = (
 PG_FOLDED_VECTOR = f"to_tsvector('simple'::regconfig, dvcrawl_unaccent({PG_DOCUMENT}))"
 PG_EXACT_VECTOR = f"to_tsvector('simple'::regconfig, {PG_DOCUMENT})"
 
+# Search reads an article's first SEARCH_TEXT_LIMIT characters (title, lead, then body), on
+# both engines; the stored text is never cut. Postgres refuses a tsvector whose words come
+# to more than 1 MiB ("string is too long for tsvector"), and the article's row with it: an
+# article of 30 MB was lost. The words of 150,000 characters come to at most 600 kB (four
+# bytes a character), whatever the text; a long Party report runs to about 60,000
+# characters. Revision 0013 caps the vector's input on Postgres, folded_document the
+# indexed text on SQLite.
+SEARCH_TEXT_LIMIT = 150_000
+
 # Revision 0002 indexed the text twice: the columns as published (for exact search) and the
 # folded copy. Revision 0004 indexes the folded copy only (on Postgres, the accent-free
 # vector only) and checks exact matches on the candidates instead, which halves the cost
@@ -278,8 +287,10 @@ def is_model_object(name: str | None, kind: str, _parents: object) -> bool:
 
 
 def folded_document(title: str | None, lead: str | None, body: str | None) -> str:
-    """What accent-free search matches: title, lead and body, lower case, without diacritics."""
-    return fold_diacritics("\n".join(part for part in (title, lead, body) if part)).lower()
+    """What accent-free search matches: title, lead and body (their first
+    ``SEARCH_TEXT_LIMIT`` characters), lower case, without diacritics."""
+    text = "\n".join(part for part in (title, lead, body) if part)
+    return fold_diacritics(text[:SEARCH_TEXT_LIMIT]).lower()
 
 
 # Names and categories repeat from article to article; each is folded once.
