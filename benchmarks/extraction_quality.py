@@ -17,11 +17,12 @@ What is measured, and how:
    in Vietnam time for both.
 2. **Speed.** Per page, in turn: a bare ``lxml.html.document_fromstring`` of the bytes (the
    floor: no extractor can do without a parse), dvcrawl's chain, and ``trafilatura.extract``
-   with its defaults. One untimed warm-up pass (the one scored), then ``--rounds`` timed
-   rounds, the garbage collector off within a round (like ``timeit``) and run between
-   rounds; round robin per page, so a slow spell of a shared machine hits all three. The
-   figure per extractor is the median round's time divided by the number of pages, and the
-   ratio to the floor; *median page ratio* is the median over pages of each page's median.
+   with its defaults. After the scoring pass, one untimed warm-up pass of the three calls,
+   then ``--rounds`` timed rounds, the garbage collector off within a round (like
+   ``timeit``) and run between rounds; round robin per page, so a slow spell of a shared
+   machine hits all three. The figure per extractor is the median round's time divided by
+   the number of pages, and the ratio to the floor; *median page ratio* is the median over
+   pages of each page's median.
 3. ``--profile``: dvcrawl's stages per page, each timed on its own over the same rounds:
    decode (``decode_html_with_source``), parse (``Page.from_bytes`` less decode), every
    selector field of the family's ``ArticleRules`` (page fields up to the first selector that
