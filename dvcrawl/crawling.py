@@ -82,6 +82,7 @@ class CrawlResult:
         reasons = ", ".join(
             f"{name} {n}" for name, n in sorted(c["dropped"].items()) if not name.startswith("Dup")
         )
+        failed = ", ".join(f"{kind} {n}" for kind, n in c["error_kinds"].items() if "/" in kind)
         alarms = "".join(f"; ALARM: {alarm}" for alarm in self.alarms)
         revisited = "".join(
             f", {self.revisits[outcome]} {words}"
@@ -96,7 +97,8 @@ class CrawlResult:
         return (
             f"{self.site_key}: {rechecked}{c['stored']} stored{revisited}, "
             f"{c['duplicates']} duplicate, "
-            f"{dropped} dropped{f' ({reasons})' if reasons else ''}, {c['errors']} errors{left}; "
+            f"{dropped} dropped{f' ({reasons})' if reasons else ''}, "
+            f"{c['errors']} errors{f' ({failed})' if failed else ''}{left}; "
             f"{c['requests']} requests ({c['listing_pages']} listing pages, "
             f"{c['article_pages']} article pages){skipped}; crawl run #{self.run_id}, "
             f"{self.finish_reason or 'not started'}{alarms}"

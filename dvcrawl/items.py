@@ -34,6 +34,17 @@ class Attachment:
         return {"title": self.title, "url": self.url}
 
 
+@dataclass(frozen=True, slots=True)
+class PageDrop:
+    """Why an article page is dropped: it holds no article (the site's "not found" page, a
+    block or a bot check, an empty template), or it could not be read whole (over a size
+    limit, an extraction that failed)."""
+
+    reason: str
+    """The drop's name, as the crawl counts it (``SoftNotFound``, ``PageTooLarge`` …)."""
+    detail: str
+
+
 @dataclass(kw_only=True)
 class Article:
     """One news article as extracted from one page.
@@ -91,9 +102,9 @@ class Article:
     title_key: str | None = None
     body_key: str | None = None
     content_hash: str | None = None
-    not_found: str | None = None
-    """Why the page, though it answered 200, is the site's "not found" answer (a soft 404):
-    such an article is dropped, never stored."""
+    dropped: PageDrop | None = None
+    """Why the page is dropped whatever it extracts to (it holds no article, or could not
+    be read whole): such an article is never stored."""
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict with sorted keys (the form of fixtures' ``expected.json``)."""

@@ -1,4 +1,5 @@
-"""Each pipeline on its own, and the alarms a crawl raises when a site's layout changes."""
+"""Each pipeline on its own, the crawl record's counts, and the alarms a crawl raises when
+a site's layout changes or its pages hold no article."""
 
 from __future__ import annotations
 
@@ -9,12 +10,20 @@ from pathlib import Path
 import pytest
 from conftest import run_dvcrawl
 
-from dvcrawl.items import Article, Caption
+from dvcrawl.items import Article, Caption, PageDrop
 from dvcrawl.outcomes import crawl_alarms, outcome_counts
 from dvcrawl.parsing.extracted import extract_article_page
 from dvcrawl.parsing.normalize import normalize_article
 from dvcrawl.pipelines.dedupe import DedupePipeline, DuplicateArticleId, DuplicateContent
-from dvcrawl.pipelines.validate import MissingBody, MissingTitle, NaiveDatetime, validate_article
+from dvcrawl.pipelines.validate import (
+    PAGE_DROPS,
+    MissingBody,
+    MissingTitle,
+    NaiveDatetime,
+    NotAnArticle,
+    Unreadable,
+    validate_article,
+)
 from dvcrawl.sites import get_site
 from dvcrawl.text import Byline
 
@@ -90,6 +99,21 @@ def test_validation_drops_are_named_by_reason(fields: dict[str, object], drop: t
         validate_article(article(**fields))
 
 
+@pytest.mark.parametrize("reason", sorted(PAGE_DROPS))
+def test_a_page_drop_is_raised_under_its_own_name_whatever_was_extracted(reason: str) -> None:
+    dropped = article(dropped=PageDrop(reason, "why"))
+    with pytest.raises(PAGE_DROPS[reason], match="why") as raised:
+        validate_article(dropped)
+    assert type(raised.value).__name__ == reason
+    # A page either holds no article (fetched again later) or could not be read (visited).
+    assert isinstance(raised.value, NotAnArticle) != isinstance(raised.value, Unreadable)
+
+
+def test_an_unknown_page_drop_is_a_bug_not_a_silent_pass() -> None:
+    with pytest.raises(ValueError, match="no such page drop: 'Gone'"):
+        validate_article(article(dropped=PageDrop("Gone", "why")))
+
+
 def test_dedupe_within_one_crawl() -> None:
     pipeline = DedupePipeline()
     first = normalize_article(article())
@@ -128,8 +152,77 @@ def test_counts_and_alarms_from_stats() -> None:
     assert crawl_alarms(stats) == ["4 of 8 article pages had no title or no body"]
     stats["item_dropped_reasons_count/MissingTitle"] = 3
     assert crawl_alarms(stats) == []
-    offline = {"retry/max_reached": 2, "downloader/request_count": 8}
+    offline = {"dvcrawl/download_failed/DownloadTimeoutError": 2, "downloader/request_count": 8}
     assert crawl_alarms(offline) == ["no listing page could be fetched (2 errors)"]
+
+
+def test_errors_are_counted_once_each_and_by_reason() -> None:
+    stats = {
+        "dvcrawl/pages/listing": 1,
+        # Scrapy counts a spider exception in all and by class.
+        "spider_exceptions/count": 3,
+        "spider_exceptions/RecursionError": 2,
+        "spider_exceptions/KeyError": 1,
+        "dvcrawl/listing_failed/RecursionError": 1,
+        "httperror/response_ignored_count": 3,
+        "httperror/response_ignored_status_count/404": 1,
+        "httperror/response_ignored_status_count/503": 2,
+        # A 503 given up on is counted by the retry middleware too: not a second error.
+        "retry/max_reached": 2,
+        "dvcrawl/download_failed/CorruptBody": 1,
+        "dvcrawl/download_failed/DownloadTimeoutError": 2,
+        "robotstxt/exception_count/<class 'scrapy.exceptions.CannotResolveHostError'>": 1,
+        "dvcrawl/item_errors": 1,
+    }
+    counts = outcome_counts(stats)
+    assert counts["errors"] == 3 + 3 + 4 + 1 + 1
+    assert counts["error_kinds"] == {
+        "http": 3,
+        "download": 4,
+        "spider": 4,
+        "pipeline": 1,
+        "http/404": 1,
+        "http/503": 2,
+        "download/CorruptBody": 1,
+        "download/DownloadTimeoutError": 2,
+        "download/robots.txt:CannotResolveHostError": 1,
+        "spider/KeyError": 1,
+        "spider/RecursionError": 2,
+        "spider/listing:RecursionError": 1,
+    }
+
+
+def test_pages_dropped_unread_are_counted_by_reason() -> None:
+    stats = {
+        "item_dropped_reasons_count/PageTooLarge": 1,
+        "item_dropped_reasons_count/ExtractionFailed": 2,
+        "item_dropped_reasons_count/DuplicateUrl": 1,
+        "dvcrawl/skipped/trap": 2,
+        "urllength/request_ignored_count": 1,
+    }
+    counts = outcome_counts(stats)
+    assert counts["dropped"] == {"PageTooLarge": 1, "ExtractionFailed": 2, "DuplicateUrl": 1}
+    assert counts["duplicates"] == 1
+    assert counts["skipped"] == 3
+
+
+def test_pages_that_hold_no_article_raise_an_alarm_when_they_are_most() -> None:
+    stats: dict[str, int] = {
+        "dvcrawl/pages/listing": 3,
+        "dvcrawl/pages/article": 10,
+        "item_dropped_reasons_count/ChallengePage": 4,
+        "item_dropped_reasons_count/BlockedPage": 1,
+        # Could not be read: not what the alarm counts.
+        "item_dropped_reasons_count/PageTooLarge": 2,
+    }
+    assert crawl_alarms(stats) == []  # half of the pages: not more
+    stats["item_dropped_reasons_count/SoftNotFound"] = 1
+    assert crawl_alarms(stats) == [
+        "6 of 10 article pages held no article (BlockedPage 1, ChallengePage 4, SoftNotFound 1)"
+    ]
+    few = {"dvcrawl/pages/listing": 1, "dvcrawl/pages/article": 3}
+    few["item_dropped_reasons_count/ChallengePage"] = 3
+    assert crawl_alarms(few) == []  # too few pages to judge by
 
 
 def test_a_listing_without_article_links_raises_the_layout_alarm(tmp_path: Path) -> None:

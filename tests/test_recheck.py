@@ -205,13 +205,13 @@ def test_recheck_cutoff_reads_dates_as_vietnam_time() -> None:
 
 
 def test_a_recheck_alarms_when_no_archived_article_answers() -> None:
-    failing = {"dvcrawl/mode": "recheck", "retry/max_reached": 3}
+    failing = {"dvcrawl/mode": "recheck", "dvcrawl/download_failed/DownloadTimeoutError": 3}
     assert crawl_alarms(failing) == ["no archived article could be fetched (3 errors)"]
     reached = {**failing, "dvcrawl/pages/article": 5}
     assert crawl_alarms(reached) == []
     all_gone = {**failing, "dvcrawl/revisit/taken_down": 2}
     assert crawl_alarms(all_gone) == []
-    walked = {"dvcrawl/mode": "incremental", "retry/max_reached": 3}
+    walked = {"dvcrawl/mode": "incremental", "dvcrawl/download_failed/DownloadTimeoutError": 3}
     assert crawl_alarms(walked) == ["no listing page could be fetched (3 errors)"]
 
 

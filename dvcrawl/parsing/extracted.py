@@ -17,9 +17,11 @@ from dvcrawl.discovery.links import PageLinks, page_links
 from dvcrawl.parsing.article import parse_article
 from dvcrawl.parsing.listing import parse_listing
 from dvcrawl.parsing.normalize import changed_fields, normalize_article
+from dvcrawl.parsing.not_article import page_drop
 from dvcrawl.parsing.page import Page
 
 if TYPE_CHECKING:
+    from dvcrawl.discovery.soft404 import NotFoundPage
     from dvcrawl.items import Article, ListingPage
     from dvcrawl.sites.profile import SiteProfile
 
@@ -46,10 +48,18 @@ class ExtractedPage:
 
 
 def extract_article_page(
-    profile: SiteProfile, url: str, body: bytes, headers: Mapping[str, str], status: int
+    profile: SiteProfile,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    status: int,
+    not_found: NotFoundPage | None = None,
 ) -> ExtractedPage:
+    """The page's article, marked ``dropped`` if the page holds none (``not_found``: the
+    site's answer to the crawl's soft-404 probe, see ``dvcrawl.parsing.not_article``)."""
     page = Page.from_bytes(url, body, headers=headers, status=status)
     parsed, article = _parsed_and_stored(page, profile)
+    article.dropped = page_drop(page, parsed, profile.article_rules, not_found)
     changed = changed_fields(parsed, article)
     return ExtractedPage(article, page_links(page), page.decoded_by, changed)
 

@@ -12,9 +12,10 @@ the database. Items arrive here last in the pipeline:
   another stored article by site id or content is dropped as a duplicate;
 * an ``ArticleGone`` records a takedown or a redirect away of an archived article.
 
-Articles dropped earlier in the pipeline (duplicates, pages that are no article) leave a
-visit, so an incremental crawl does not fetch them again. When the crawl closes, its
-record is completed with its counts and alarms.
+Articles dropped earlier in the pipeline (duplicates, pages that could not be read) leave
+a visit, so an incremental crawl does not fetch them again; a page that held no article
+(a soft 404, a block or a bot check) leaves none, and the article stays to be fetched.
+When the crawl closes, its record is completed with its counts and alarms.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
 from dvcrawl.outcomes import crawl_alarms, jsonable, outcome_counts
 from dvcrawl.pipelines.dedupe import REASONS, DuplicateArticle
+from dvcrawl.pipelines.validate import NotAnArticle
 from dvcrawl.storage.db import prepare, session_factory, writer_engine
 from dvcrawl.storage.repository import (
     EDITED,
@@ -415,6 +417,17 @@ class StorePipeline:
         if not isinstance(exception, DropItem) or isinstance(exception, DatabaseUnavailable):
             return
         if self.sessions is None or self.unavailable:
+            return
+        if isinstance(exception, NotAnArticle):
+            # Not a visit: the article stays to be fetched again (see NotAnArticle).
+            failure = ArticleFailure(
+                site_key=item.site_key,
+                key=item.site_article_id or item.url,
+                url=item.url,
+                error=f"{type(exception).__name__}: {exception}",
+                permanent=not exception.transient,
+            )
+            self._write(lambda repository: self._failed(repository, failure))
             return
         kind = "duplicate" if isinstance(exception, DuplicateArticle) else "dropped"
         site_key, url = item.site_key, item.url

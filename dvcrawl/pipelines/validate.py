@@ -35,19 +35,90 @@ class MissingBody(InvalidArticle):
     """A title but no body text: a changed layout, or a page that is not an article."""
 
 
-class SoftNotFound(InvalidArticle):
-    """A page that answered 200 but is the site's "not found" page (a soft 404)."""
-
-
 class NaiveDatetime(InvalidArticle):
     """A publication time without a timezone: a parser bug, never stored."""
+
+
+class NotAnArticle(InvalidArticle):
+    """A page standing where an article should, holding none. It is not a visit: the
+    article stays to be fetched again, by the next crawl when ``transient`` (the site may
+    let the crawler in, or be back, by then), else by a crawl that finds its link again
+    (as after a 404)."""
+
+    transient = False
+
+
+class SoftNotFound(NotAnArticle):
+    """The site's "not found" page, served with HTTP 200 (a soft 404)."""
+
+
+class EmptyArticle(NotAnArticle):
+    """The article template printed with nothing in it: no title, no text."""
+
+
+class BlockedPage(NotAnArticle):
+    """A refusal served with HTTP 200: "Access denied", a firewall's or a rate limit's page."""
+
+    transient = True
+
+
+class ChallengePage(NotAnArticle):
+    """A bot check: a captcha, or a browser challenge ("Just a moment...")."""
+
+    transient = True
+
+
+class UnavailablePage(NotAnArticle):
+    """The site's "down for maintenance" page, served with HTTP 200."""
+
+    transient = True
+
+
+class Unreadable(InvalidArticle):
+    """A page that could not be read whole. Recorded as visited, so that no later crawl
+    fetches (or inflates, or parses) it again; ``--full`` does."""
+
+
+class PageTooLarge(Unreadable):
+    """Over ``DOWNLOAD_MAXSIZE``, as sent or once inflated (a gzip bomb)."""
+
+
+class ExtractionFailed(Unreadable):
+    """Extracting the page raised (the error names why)."""
+
+
+class UrlTooLong(Unreadable):
+    """The article redirected to an address over ``URLLENGTH_LIMIT``: a generated trap,
+    never fetched."""
+
+
+PAGE_DROPS: dict[str, type[InvalidArticle]] = {
+    drop.__name__: drop
+    for drop in (
+        SoftNotFound,
+        EmptyArticle,
+        BlockedPage,
+        ChallengePage,
+        UnavailablePage,
+        PageTooLarge,
+        ExtractionFailed,
+        UrlTooLong,
+    )
+}
+# What the crawl's alarm counts as pages that were no article (see dvcrawl.outcomes).
+NOT_ARTICLE_DROPS = tuple(
+    name for name, drop in PAGE_DROPS.items() if issubclass(drop, NotAnArticle)
+)
 
 
 def validate_article(article: Article) -> Article:
     if not article.url:
         raise MissingUrl("article without a URL")
-    if article.not_found:
-        raise SoftNotFound(f"{article.url}: {article.not_found}")
+    if article.dropped is not None:
+        drop = PAGE_DROPS.get(article.dropped.reason)
+        if drop is None:
+            raise ValueError(f"no such page drop: {article.dropped.reason!r}")
+        raise drop(f"{article.url}: {article.dropped.detail}")
     if not article.title:
         raise MissingTitle(f"no title found on {article.url}")
     if not article.body:
@@ -58,7 +129,8 @@ def validate_article(article: Article) -> Article:
 
 
 class ValidatePipeline:
-    """Drops articles without URL, title or body; counts missing optional fields per site."""
+    """Drops articles without URL, title or body, and pages that hold no article or could
+    not be read; counts missing optional fields per site."""
 
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats

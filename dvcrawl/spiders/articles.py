@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from dvcrawl import signals as dvcrawl_signals
 from dvcrawl.discovery.detect import detect
 from dvcrawl.discovery.frontier import (
+    MAX_URL_LENGTH,
     Fetch,
     FetchKind,
     Frontier,
@@ -36,7 +37,8 @@ from dvcrawl.discovery.links import (
 )
 from dvcrawl.discovery.soft404 import NotFoundPage
 from dvcrawl.discovery.walk import ListingWalk, WalkEnd
-from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate
+from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate, PageDrop
+from dvcrawl.middlewares import OverSizeLimit
 from dvcrawl.parsing import parse_article
 from dvcrawl.parsing.extracted import extract_article_page, extract_listing_page
 from dvcrawl.parsing.listing import absolute_url
@@ -78,11 +80,17 @@ PRIORITIES = {
 T = TypeVar("T")
 # What callbacks hand on: items for the archive's writer, and requests.
 SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
-# Drops that say the page was no article (its section may serve none at all).
 # Article requests waiting in the scheduler or in flight, at most: the frontier hands out
 # more as they are answered.
 ARTICLE_BACKLOG = 64
-NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound")
+# Drops that say the page was no article (its section may serve none at all); a block or
+# a bot check says nothing of the section.
+NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound", "EmptyArticle")
+# Failed fetches (after Scrapy's retries) by what failed; HTTP errors are Scrapy's own
+# httperror/* counts.
+DOWNLOAD_FAILED = "dvcrawl/download_failed/"
+# Listing pages whose extraction raised, by exception class.
+LISTING_FAILED = "dvcrawl/listing_failed/"
 # The finish reason of a crawl whose front door matched no platform family.
 NO_FAMILY = "no_family_detected"
 
@@ -138,6 +146,7 @@ class ArticlesSpider(Spider):
         self.workers = Workers()  # extraction in this process, unless from_crawler says
         self.article_backlog = ARTICLE_BACKLOG
         self.articles_out = 0  # article requests made and not yet answered
+        self.max_url_length = MAX_URL_LENGTH
 
     @staticmethod
     def _profile(
@@ -167,6 +176,7 @@ class ArticlesSpider(Spider):
         if spider.recheck and spider.full:
             raise ValueError("DVCRAWL_RECHECK and DVCRAWL_FULL exclude each other")
         spider.recheck_before = recheck_cutoff(settings.get("DVCRAWL_RECHECK_BEFORE") or "")
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT") or MAX_URL_LENGTH
         report_path = settings.get("DVCRAWL_SKIP_REPORT") or ""
         if report_path:
             spider.skip_report = Path(report_path).open("a", encoding="utf-8")  # noqa: SIM115
@@ -414,9 +424,17 @@ class ArticlesSpider(Spider):
         self, response: Response, walk: ListingWalk
     ) -> AsyncIterator[SpiderOutput]:
         self._inc("dvcrawl/pages/listing")
-        extracted = await self._extract(extract_listing_page, response)
-        links, listing = extracted.links, extracted.listing
         frontier = self._frontier
+        try:
+            extracted = await self._extract(extract_listing_page, response)
+        except Exception as exc:  # one unreadable page must not stop the crawl
+            self._inc(LISTING_FAILED + type(exc).__name__)
+            self.logger.error("%s: the listing could not be read: %s", response.url, _why(exc))
+            frontier.walk_failed(walk)
+            for output in self._follow_up():
+                yield output
+            return
+        links, listing = extracted.links, extracted.listing
         seed_page = walk.seed and walk.page == 0
         origin = Origin.SEED if seed_page else Origin.LISTING
         frontier.adopt(walk, response.url)
@@ -454,7 +472,7 @@ class ArticlesSpider(Spider):
         for output in self._follow_up():
             yield output
 
-    async def _extract(self, extract: Callable[..., T], response: Response) -> T:
+    async def _extract(self, extract: Callable[..., T], response: Response, *more: Any) -> T:
         """``extract`` (an ``extract_*_page`` function) of the response, in a worker."""
         return await self.workers.run(
             extract,
@@ -463,6 +481,7 @@ class ArticlesSpider(Spider):
             response.body,
             response_headers(response),
             response.status,
+            *more,
         )
 
     def _next_page(
@@ -499,11 +518,16 @@ class ArticlesSpider(Spider):
         self._log_failure(failure)
         yield from self._follow_up()
 
-    def article_failed(self, failure: Any) -> Iterator[ArticleFailure]:
+    def article_failed(self, failure: Any) -> Iterator[ArticleFailure | Article]:
         """An article page that could not be fetched, Scrapy's retries spent (5xx, a timeout,
-        a refused connection): it stays pending, for the next crawl to try again."""
+        a refused connection): it stays pending, for the next crawl to try again. One over
+        the size limit is dropped as ``PageTooLarge``, and not fetched again."""
         self.articles_out -= 1
         request = failure.request
+        if failure.check(OverSizeLimit):  # Scrapy has logged it: the drop counts it
+            first = (_redirects(request.meta) or [request.url])[0]
+            yield self._dropped(first, "PageTooLarge", str(failure.value))
+            return
         # HttpError is a subclass of IgnoreRequest: a 5xx answer is a failed fetch, not a refusal
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self._log_failure(failure)
@@ -523,6 +547,7 @@ class ArticlesSpider(Spider):
             else f"{type(failure.value).__name__}: {failure.value}"
         )
         self._inc("dvcrawl/article/failed")
+        self._count_failure(failure)
         self.logger.error("%s: %s", request.url, error)
         if self.recheck:
             return
@@ -559,7 +584,13 @@ class ArticlesSpider(Spider):
         """How the site answers for an article that does not exist."""
         redirected = bool(response.meta.get("redirect_urls"))
         if response.status == 200 and not redirected:
-            probe = parse_article(page_from_response(response), self.profile)
+            try:
+                probe = parse_article(page_from_response(response), self.profile)
+            except Exception as exc:  # the site's own page for nothing: no signature then
+                self.logger.error(
+                    "%s: the probe's answer could not be read: %s", response.url, _why(exc)
+                )
+                probe = Article()
             self.not_found_page = NotFoundPage.of(probe)
             if self.not_found_page is not None:
                 self.logger.info(
@@ -583,7 +614,14 @@ class ArticlesSpider(Spider):
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self._frontier.robots_refused(failure.request.url)
             return
+        self._count_failure(failure)
         self.logger.error("%s: %s", failure.request.url if failure.request else "?", failure.value)
+
+    def _count_failure(self, failure: Any) -> None:
+        """A fetch that failed for good, counted by what failed (an HTTP error status is
+        counted by Scrapy's httperror middleware)."""
+        if not failure.check(HttpError):
+            self._inc(DOWNLOAD_FAILED + type(failure.value).__name__)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the scheduler refused (its URL was fetched already): its walk ends."""
@@ -622,7 +660,12 @@ class ArticlesSpider(Spider):
                 yield output
             return
         self._inc("dvcrawl/pages/article")
-        extracted = await self._extract(extract_article_page, response)
+        try:
+            extracted = await self._extract(extract_article_page, response, self.not_found_page)
+        except Exception as exc:  # one unreadable page must not stop the crawl
+            self.logger.error("%s: the article could not be extracted: %s", response.url, _why(exc))
+            yield self._dropped(first_url, "ExtractionFailed", _why(exc))
+            return
         self._inc(f"dvcrawl/decoded/{extracted.decoded_by}")
         for name in extracted.normalized:
             self._inc(f"dvcrawl/normalize/changed/{name}")
@@ -631,7 +674,9 @@ class ArticlesSpider(Spider):
             article.warc_file = warc["file"]
             article.warc_offset = warc["offset"]
             article.warc_digest = warc["digest"]
-        article.not_found = self._not_found(response.url, article, bool(redirects))
+        if redirects and article.dropped is None and not self.profile.is_article_url(response.url):
+            detail = f"redirected to {response.url}, which is no article"
+            article.dropped = PageDrop("SoftNotFound", detail)
         yield article
         if not self.recheck:
             for output in self._article_links(extracted.links, response):
@@ -671,9 +716,23 @@ class ArticlesSpider(Spider):
             if gone is not None:
                 yield gone
                 return
+        if len(target) > self.max_url_length:
+            detail = f"redirected to an address of {len(target)} characters"
+            yield self._dropped(first_url, "UrlTooLong", detail)
+            return
         if len(chain) > MAX_REDIRECTS:
-            self._inc("dvcrawl/article/redirect_loop")
-            self.logger.error("%s: more than %d redirects", first_url, MAX_REDIRECTS)
+            self._inc(DOWNLOAD_FAILED + "RedirectLoop")
+            error = f"more than {MAX_REDIRECTS} redirects"
+            self.logger.error("%s: %s", first_url, error)
+            if not self.recheck:
+                yield ArticleFailure(
+                    site_key=self.profile.key,
+                    key=response.meta.get("dvcrawl_key")
+                    or self.profile.article_id(first_url)
+                    or first_url,
+                    url=first_url,
+                    error=error,
+                )
             return
         yield self._article_request(
             target,
@@ -681,13 +740,17 @@ class ArticlesSpider(Spider):
             **{REDIRECTS_KEY: chain, REDIRECT_STATUSES_KEY: reasons},
         )
 
-    def _not_found(self, url: str, article: Article, redirected: bool) -> str | None:
-        """Why this article page (at ``url``) is the site's "not found" answer, if it is."""
-        if redirected and not self.profile.is_article_url(url):
-            return f"redirected to {url}, which is no article"
-        if self.not_found_page is not None and self.not_found_page.matches(article):
-            return "the page the site shows for a missing article"
-        return None
+    def _dropped(self, url: str, reason: str, detail: str) -> Article:
+        """An article page that is dropped unread (the pipeline counts it as ``reason``) and
+        recorded as visited, so that no later crawl fetches it again."""
+        return Article(
+            url=url,
+            canonical_url=url,
+            site_key=self.profile.key,
+            site_article_id=self.profile.article_id(url),
+            family=self.profile.family.name,
+            dropped=PageDrop(reason, detail),
+        )
 
     def _article_links(self, links: PageLinks, response: Response) -> Iterator[SpiderOutput]:
         """An article page links its categories (breadcrumbs, menus) and related articles."""
@@ -767,6 +830,13 @@ class ArticlesSpider(Spider):
 
     def _count(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(key, count)
+
+
+def _why(exc: BaseException) -> str:
+    """An exception in one line: its type, and its message's first line (a RecursionError's
+    message is short; a parser's may run on)."""
+    message = (str(exc).strip().splitlines() or [""])[0][:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _on_home(home_url: str, path: str) -> str:
