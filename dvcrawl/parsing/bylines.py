@@ -15,10 +15,12 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
-from dvcrawl.parsing.dom import first_value
+from dvcrawl.parsing.dom import first_value_within, scopes
 from dvcrawl.text import Author, Byline, clean_text, split_byline
 
 if TYPE_CHECKING:
+    from parsel import Selector
+
     from dvcrawl.parsing.page import Page
     from dvcrawl.sites.profile import ArticleRules
 
@@ -35,18 +37,23 @@ MAX_TRAILING_BYLINES: Final = 2
 END_MARK: Final = "./."
 
 
-def cms_author(page: Page, rules: ArticleRules) -> Byline | None:
+def cms_author(
+    page: Page, rules: ArticleRules, within: tuple[Selector, ...] | None = None
+) -> Byline | None:
     """The CMS's author field, its label removed; split like a byline where it reads as one
-    (an account name such as "admin" keeps only ``raw``)."""
-    author = _field(page, rules.byline)
+    (an account name such as "admin" keeps only ``raw``). ``within``: where to look, in
+    turn (``dom.scopes``); the page's scope, then the page, by default."""
+    author = _field(within or scopes(page.selector, rules.scope), rules.byline)
     if author is None:
         return None
     return split_byline(author) or Byline(raw=author)
 
 
-def cms_source(page: Page, rules: ArticleRules) -> str | None:
+def cms_source(
+    page: Page, rules: ArticleRules, within: tuple[Selector, ...] | None = None
+) -> str | None:
     """The CMS's source field ("Nguồn tin: danvan.vn" gives "danvan.vn")."""
-    return _field(page, rules.source)
+    return _field(within or scopes(page.selector, rules.scope), rules.source)
 
 
 def split_body_bylines(texts: list[str]) -> tuple[list[str], Byline | None]:
@@ -117,10 +124,10 @@ def _says_it_is_a_byline(byline: Byline) -> bool:
     return bool(byline.role or byline.organisation or byline.source or titled)
 
 
-def _field(page: Page, selectors: tuple[str, ...]) -> str | None:
+def _field(within: tuple[Selector, ...], selectors: tuple[str, ...]) -> str | None:
     if not selectors:
         return None
-    value = first_value(page.selector, selectors)
+    value = first_value_within(within, selectors)
     if not value:
         return None
     return clean_text(FIELD_LABEL.sub("", clean_text(value))) or None

@@ -113,9 +113,45 @@ class DocumentTooDeep(ValueError):
 
 def select(sel: Selector, selector: str) -> SelectorList[Selector]:
     """``sel.xpath`` for strings that look like XPath, ``sel.css`` otherwise."""
-    if selector.startswith(("/", "./", "(")):
+    if selector.startswith(XPATH_OPENINGS):
         return sel.xpath(selector)
     return sel.css(selector)
+
+
+# ``id(`` looks an element up in the parser's table of ids instead of scanning the page.
+XPATH_OPENINGS: Final = ("/", "./", "(", "id(")
+
+
+def scopes(sel: Selector, scope: Selectors) -> tuple[Selector, ...]:
+    """Where a page's rules are looked for, in turn: the first element ``scope`` finds (the
+    part of the page that holds the article), then the whole page."""
+    found = first_match(sel, scope) if scope else None
+    return (found[0], sel) if found else (sel,)
+
+
+def first_match_within(
+    contexts: tuple[Selector, ...], selectors: Selectors
+) -> SelectorList[Selector]:
+    """``first_match`` in the first of ``contexts`` where any of ``selectors`` matches."""
+    for context in contexts:
+        found = first_match(context, selectors)
+        if found:
+            return found
+    return SelectorList([])
+
+
+def values_within(contexts: tuple[Selector, ...], selectors: Selectors) -> list[str]:
+    """``values`` in the first of ``contexts`` where any of ``selectors`` yields one."""
+    for context in contexts:
+        found = values(context, selectors)
+        if found:
+            return found
+    return []
+
+
+def first_value_within(contexts: tuple[Selector, ...], selectors: Selectors) -> str | None:
+    found = values_within(contexts, selectors)
+    return found[0] if found else None
 
 
 def first_match(sel: Selector, selectors: Selectors) -> SelectorList[Selector]:

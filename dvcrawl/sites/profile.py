@@ -2,7 +2,7 @@
 
 A *family* holds the URL scheme and markup rules shared by every site on one CMS; a
 *profile* names one site and overrides only what differs. Selectors are tuples of
-ordered fallbacks: CSS, or XPath when the string starts with ``/``, ``./`` or ``(``.
+ordered fallbacks: CSS, or XPath when the string starts with ``/``, ``./``, ``(`` or ``id(``.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ class ArticleRules:
     """
 
     title: Selectors
+    scope: Selectors = ()
+    """The element that holds the article and its panels (tags, author and source lines,
+    attachments), found first: the selectors of ``title``, ``lead``, ``published``,
+    ``page_figures``, ``tags``, ``byline``, ``source`` and ``attachment_links`` are
+    evaluated within it, and over the whole page only when none of a field's selectors
+    matches there (or no scope is found). Where the template prints an id, a scope found
+    through it spares every field a scan of the whole page."""
     lead: Selectors = ()
     published: Selectors = (
         "meta[property='article:published_time']::attr(content)",

@@ -104,12 +104,13 @@ class _Address:
 
 
 def _cms_field(label: str) -> str:
-    """The line where the news template prints a field of the article's form."""
-    opens_with_label = " or ".join(
-        f"starts-with(normalize-space({tag}), '{label}')" for tag in ("strong", "b")
-    )
+    """The line where the news template prints a field of the article's form: a short line
+    outside the body whose first bold child opens with the label. Found from the bold
+    labels up, which are few, rather than by testing every block of the page."""
     return (
-        f"//*[self::p or self::div or self::span or self::li][{opens_with_label}]"
+        "(.//strong[not(preceding-sibling::strong)] | .//b[not(preceding-sibling::b)])"
+        f"[starts-with(normalize-space(), '{label}')]"
+        "/parent::*[self::p or self::div or self::span or self::li]"
         "[not(ancestor::*[@id='news-bodyhtml' or contains(@class, 'bodytext')])]"
         "[string-length(normalize-space()) < 300]"
     )
@@ -345,13 +346,21 @@ FAMILY = Family(
     ),
     article=ArticleRules(
         # The default theme's header prints the site name in an <h1> as well.
+        # The news template prints the article and its panels (tags, author and source
+        # lines, attachments) as sibling .news_column blocks; their parent holds them all,
+        # found through the body's id.
+        scope=(
+            "id('news-bodyhtml')"
+            "/ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' news_column ')][1]"
+            "/parent::*",
+        ),
         title=("h1[itemprop=headline]", ".news_column h1"),
         lead=(".news_column .hometext",),
         # The visible publication time first, then the hidden schema.org span. Not
         # article:published_time: it is written with PHP date('Y-m-dTH:i:s'), T being
         # the zone name ("2024-05-19+0708:53:00"). The menu clock (#digclock) is today.
         published=(".news_column span.h5", "[itemprop=datePublished]"),
-        body=("#news-bodyhtml", ".news_column .bodytext"),
+        body=("id('news-bodyhtml')", ".news_column .bodytext"),
         drop=(*BASE_DROP, "ul.detail-related", RELATED_LIST),
         # The article's own image: NukeViet 4 prints it as figure.article beside the lead
         # (its hidden twin #imgpreview holds the same picture for the zoom dialog);
@@ -360,7 +369,7 @@ FAMILY = Family(
         # paragraphs, are found by structure.
         page_figures=(
             "figure.article",
-            "//div[@id='imghome'] | //div[@id='hometext']"
+            "id('imghome')[self::div] | id('hometext')[self::div]"
             "/following-sibling::div[1][img][not(contains(@class, 'bodytext'))]",
         ),
         # The "File đính kèm" panel: download links by id, with no file extension.
