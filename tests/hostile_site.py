@@ -5,10 +5,10 @@ The portal is ``nukeviet_sites``' (sitemaps list every article). Articles chosen
 answer instead: the site's "not found" page with HTTP 200 (in the article template, and
 NukeViet's own notice page), a captcha form, a Cloudflare-style browser check, "Access
 denied", the article template left empty, a gzip bomb, a corrupt gzip body, a redirect to
-an address of 3,000 characters, a page nested 5,000 elements deep (``KINDS``), or a 30 MB
-article (``huge``). The home page also links that long address. ``challenge_everything``
-makes every article answer the browser check. Every path asked for is counted in
-``requests``.
+an address of 3,000 characters, a page nested 5,000 elements deep (``KINDS``), a 30 MB
+article (``huge``), or one of 1 MB (``large``). The home page also links that long
+address. ``challenge_everything`` makes every article answer the browser check. Every path
+asked for is counted in ``requests``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ BOMB_SIZE = 80 * 1024 * 1024
 DEPTH = 5000
 LONG_URL_LENGTH = 3000
 HUGE_SIZE = 30_000_000
+LARGE_SIZE = 1_000_000
 
 
 class HostileSite:
@@ -223,10 +224,15 @@ def huge_paragraphs(size: int = HUGE_SIZE) -> list[str]:
     return paragraphs
 
 
-def huge_article(article: bytes) -> bytes:
-    """The article's page with a body of 30 MB (``huge_paragraphs``)."""
-    body = "".join(f"<p>{paragraph}</p>\n" for paragraph in huge_paragraphs())
+def huge_article(article: bytes, size: int = HUGE_SIZE) -> bytes:
+    """The article's page with a body of ``size`` bytes (``huge_paragraphs``)."""
+    body = "".join(f"<p>{paragraph}</p>\n" for paragraph in huge_paragraphs(size))
     return edit_article(article, HUGE_TITLE, "Danh sách đầy đủ các hộ được hỗ trợ.", body)
+
+
+def large_article(article: bytes) -> bytes:
+    """A page of 1 MB: over the size limit a test crawl sets."""
+    return huge_article(article, LARGE_SIZE)
 
 
 TEMPLATED = {
@@ -234,6 +240,7 @@ TEMPLATED = {
     "empty_template": empty_template,
     "deep_nesting": deep_nesting,
     "huge": huge_article,
+    "large": large_article,
 }
 
 # NukeViet's own notice page (themes/default/system/info_die.tpl) for a missing article.

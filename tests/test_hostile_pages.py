@@ -30,6 +30,7 @@ from hostile_site import (
     CLOUDFLARE,
     DROPPED_AS,
     HUGE_TITLE,
+    LARGE_SIZE,
     SITE,
     HostileSite,
     edit_article,
@@ -368,6 +369,26 @@ def test_a_crawl_most_of_whose_pages_hold_no_article_alarms_and_loses_nothing(
     assert first.stored == 0
     assert first.dropped == {"ChallengePage": articles}
     assert second.stored == articles
+
+
+@pytest.mark.slow
+def test_a_page_sent_over_the_size_limit_is_dropped_and_not_fetched_again(
+    tmp_path: Path,
+) -> None:
+    """Scrapy cuts the download off at DOWNLOAD_MAXSIZE (announced by Content-Length)."""
+    database_url = f"sqlite:///{tmp_path / 'crawl.sqlite3'}"
+    limit = ("-s", f"DOWNLOAD_MAXSIZE={LARGE_SIZE // 2}")
+    with HostileSite(tmp_path / "site", kinds=("large",)) as site:
+        (url,) = site.hostile
+        for _ in range(2):
+            result = crawl(site, database_url, *limit)
+            assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+        assert site.requested(url) == 1
+    first, second = runs(database_url)
+    assert first.dropped == {"PageTooLarge": 1}
+    assert first.stored == len(site.truth.articles) - 1
+    assert first.errors == 0
+    assert "PageTooLarge" not in second.dropped
 
 
 @pytest.mark.slow
