@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 
 Selectors = tuple[str, ...]
 
+# The head's metadata, read from the head's children before the whole page is searched
+# (a theme that prints a meta tag in the body still has it found, by the fallback).
+HEAD_CANONICAL = "/html/head/link[@rel='canonical']/@href"
+HEAD_SECTION = "/html/head/meta[@property='article:section']/@content"
+HEAD_TAGS = (
+    "/html/head/meta[@property='article:tag']/@content",
+    "meta[property='article:tag']::attr(content)",
+)
+
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "zip", "rar")
 
 
@@ -85,8 +94,9 @@ class ArticleRules:
     byline: Selectors = ()
     source: Selectors = ()
     category: Selectors = ()
-    tags: Selectors = ("meta[property='article:tag']::attr(content)",)
+    tags: Selectors = HEAD_TAGS
     canonical: Selectors = (
+        HEAD_CANONICAL,
         "link[rel=canonical]::attr(href)",
         "meta[property='og:url']::attr(content)",
     )

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from dvcrawl.discovery.detect import Marker, Markers
 from dvcrawl.discovery.grammar import Route, RouteKind, Skip
-from dvcrawl.sites.profile import ArticleRules, Family, ListingRules
+from dvcrawl.sites.profile import HEAD_SECTION, HEAD_TAGS, ArticleRules, Family, ListingRules
 
 # --- URL grammar ----------------------------------------------------------------------
 #
@@ -101,6 +101,14 @@ class _Address:
     segments: tuple[str, ...]
     query_form: bool
     extra_query: tuple[tuple[str, str], ...]
+
+
+def _has_class(name: str) -> str:
+    """An XPath test for a class token, the cheap substring test first."""
+    return (
+        f"contains(@class, '{name}')"
+        f" and contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    )
 
 
 def _cms_field(label: str) -> str:
@@ -355,7 +363,9 @@ FAMILY = Family(
             "/parent::*",
         ),
         title=("h1[itemprop=headline]", ".news_column h1"),
-        lead=(".news_column .hometext",),
+        # Written as XPath from the lead up: one pass over the scope, where the CSS
+        # ".news_column .hometext" makes two (the columns, then each one's descendants).
+        lead=(f".//*[{_has_class('hometext')}][ancestor::*[{_has_class('news_column')}]]",),
         # The visible publication time first, then the hidden schema.org span. Not
         # article:published_time: it is written with PHP date('Y-m-dTH:i:s'), T being
         # the zone name ("2024-05-19+0708:53:00"). The menu clock (#digclock) is today.
@@ -382,13 +392,14 @@ FAMILY = Family(
         source=(_cms_field("Nguồn"),),
         # article:section names the category; the breadcrumbs end with it too.
         category=(
+            HEAD_SECTION,
             "meta[property='article:section']::attr(content)",
             "(//*[contains(@class, 'breadcrumb')]//*[@itemprop='name' or @itemprop='title'])"
             "[last()]",
         ),
         tags=(
-            ".news_column a[href*='/tag/'] em::text",
-            "meta[property='article:tag']::attr(content)",
+            f".//a[contains(@href, '/tag/')][ancestor::*[{_has_class('news_column')}]]//em/text()",
+            *HEAD_TAGS,
         ),
         chrome=RELATED_HEADINGS,
     ),
