@@ -199,9 +199,11 @@ def empty_template(article: bytes) -> bytes:
 
 
 def deep_nesting(article: bytes) -> bytes:
-    nested = "<div>" * DEPTH + "<p>Nội dung bài viết nằm sâu trong trang.</p>" + "</div>" * DEPTH
     title = "Hội nghị tổng kết công tác dân vận năm 2025"
-    return edit_article(article, title, "", nested)
+    # Spliced into the bytes: lxml would cut the nesting short when writing the page.
+    page = edit_article(article, title, "", "<p>NESTED</p>")
+    nested = "<div>" * DEPTH + "<p>Nội dung bài viết nằm sâu trong trang.</p>" + "</div>" * DEPTH
+    return page.replace(b"<p>NESTED</p>", nested.encode())
 
 
 HUGE_TITLE = "Báo cáo chi tiết kết quả hỗ trợ hộ gia đình năm 2025"
