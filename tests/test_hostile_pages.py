@@ -196,6 +196,50 @@ def test_what_the_soft_404_probe_learned_marks_the_same_page_later(
     assert dropped.reason == "SoftNotFound"
 
 
+THEMELESS_NOT_FOUND = (
+    "<html><head><title>Trang chủ | Ban Dân vận</title></head><body><div class='box'>"
+    "<p>Liên kết bạn theo dõi đã cũ.</p><a href='/'>Trang chủ</a></div></body></html>"
+)
+
+
+def test_a_not_found_page_without_the_template_is_known_by_the_title_the_probe_saw(
+    article_page: tuple[str, bytes],
+) -> None:
+    url, body = article_page
+    probe = extracted(url, THEMELESS_NOT_FOUND.encode())
+    assert probe.dropped is None  # no rule knows its wording
+    learned = NotFoundPage.of(probe, "Trang chủ | Ban Dân vận")
+    assert learned is not None
+    later = THEMELESS_NOT_FOUND.replace("đã cũ", "không còn").encode()
+    dropped = extracted(url, later, not_found=learned).dropped
+    assert dropped is not None
+    assert dropped.reason == "SoftNotFound"
+    # A short article of a site that titles every page alike is no such page.
+    short = edit_article(body, "Tin ngắn", "", "<p>Hội nghị diễn ra sáng nay.</p>")
+    short = short.replace(b"<title>", "<title>Trang chủ | Ban Dân vận".encode(), 1)
+    assert extracted(url, short, not_found=learned).dropped is None
+
+
+def probe_spider(answer: str) -> ArticlesSpider:
+    """A spider of a NukeViet site that asked for a missing article and got ``answer``."""
+    crawler = get_crawler(ArticlesSpider, {"DVCRAWL_WORKERS": 0})
+    spider = ArticlesSpider.from_crawler(crawler, family="nukeviet", start_url=PROFILE.home_url)
+    crawler.stats.open_spider()
+    url = "http://nukeviet.test/news/tin-hoat-dong/dvcrawl-khong-co-bai-nay-4294967290.html"
+    response = HtmlResponse(url, body=answer.encode(), request=Request(url))
+    list(spider.parse_probe(response))
+    return spider
+
+
+def test_the_probe_learns_the_site_s_not_found_page_but_not_a_block() -> None:
+    learned = probe_spider(THEMELESS_NOT_FOUND).not_found_page
+    assert learned is not None
+    assert learned.title == "trang chu | ban dan van"
+    blocked = probe_spider(ACCESS_DENIED)
+    assert blocked.not_found_page is None
+    assert blocked.crawler.stats.get_value("dvcrawl/soft404_probe/honest") == 1
+
+
 # --- an extraction that raises ------------------------------------------------------------
 
 

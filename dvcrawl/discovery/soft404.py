@@ -4,7 +4,9 @@ Each crawl asks the site once for an article that cannot exist (the grammar make
 URL); what the site answers, read by the family's own article parser, is compared with
 every article page fetched after. The comparison is of the extracted title and text, not
 of whole pages, so the menus and footers every page shares do not make articles look
-alike.
+alike. A "not found" page the parser reads nothing from (no article template at all) is
+known by its ``<title>`` instead, on pages that hold no article either
+(``dvcrawl.parsing.not_article``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from dvcrawl.text import fold_diacritics
 
 if TYPE_CHECKING:
     from dvcrawl.items import Article
@@ -32,19 +36,31 @@ def _shingles(article: Article) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class NotFoundPage:
-    """What the site's "not found" page extracts to."""
+    """What the site's "not found" page extracts to, and its ``<title>``."""
 
     shingles: frozenset[str]
+    title: str = ""
+    """The page's ``<title>``, without diacritics, in lower case, spaces collapsed."""
 
     @classmethod
-    def of(cls, probe: Article) -> NotFoundPage | None:
-        """The probe's answer as a signature; ``None`` if nothing could be extracted from it
-        (such pages are dropped as lacking a title or body anyway)."""
+    def of(cls, probe: Article, page_title: str = "") -> NotFoundPage | None:
+        """The probe's answer as a signature; ``None`` if it has neither text nor title."""
         shingles = _shingles(probe)
-        return cls(shingles) if shingles else None
+        title = folded_title(page_title)
+        return cls(shingles, title) if shingles or title else None
 
     def matches(self, article: Article) -> bool:
+        if not self.shingles:
+            return False
         shingles = _shingles(article)
         if not shingles or len(shingles) > 2 * len(self.shingles) + SLACK:
             return False
         return len(shingles & self.shingles) / len(self.shingles) >= SAME_PAGE
+
+    def titles(self, page_title: str) -> bool:
+        """Whether a page's ``<title>`` is this page's (for a page that holds no article)."""
+        return bool(self.title) and folded_title(page_title) == self.title
+
+
+def folded_title(title: str) -> str:
+    return " ".join(fold_diacritics(title).lower().split())

@@ -164,6 +164,11 @@ def page_drop(
             found = words.search(text)
             if found:
                 return PageDrop(reason, f"says {found.group(0).strip()!r}")
+    # Only outside the template: where every page is titled alike, a short article would
+    # be taken for the probe's page.
+    title = selector.xpath("string(//title)").get("")
+    if not_found is not None and not in_template and not_found.titles(title):
+        return PageDrop("SoftNotFound", "titled as the site's page for a missing article")
     if in_template and not article.title and not article.body:
         return PageDrop("EmptyArticle", "the article template holds no title and no text")
     if not in_template and selector.xpath(CAPTCHAS):

@@ -42,6 +42,7 @@ from dvcrawl.middlewares import OverSizeLimit
 from dvcrawl.parsing import parse_article
 from dvcrawl.parsing.extracted import extract_article_page, extract_listing_page
 from dvcrawl.parsing.listing import absolute_url
+from dvcrawl.parsing.not_article import page_drop
 from dvcrawl.parsing.page import page_from_response, response_headers
 from dvcrawl.pipelines.store import ArchiveView, crawl_mode
 from dvcrawl.sites import FAMILIES, UNDETECTED, adhoc_profile, get_site, with_seeds
@@ -91,6 +92,8 @@ NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound", "EmptyArticl
 DOWNLOAD_FAILED = "dvcrawl/download_failed/"
 # Listing pages whose extraction raised, by exception class.
 LISTING_FAILED = "dvcrawl/listing_failed/"
+# What the soft-404 probe's answer may be to be learned as the site's "not found" page.
+LEARNED_DROPS = ("SoftNotFound", "EmptyArticle")
 # The finish reason of a crawl whose front door matched no platform family.
 NO_FAMILY = "no_family_detected"
 
@@ -584,19 +587,30 @@ class ArticlesSpider(Spider):
         """How the site answers for an article that does not exist."""
         redirected = bool(response.meta.get("redirect_urls"))
         if response.status == 200 and not redirected:
+            page = page_from_response(response)
             try:
-                probe = parse_article(page_from_response(response), self.profile)
-            except Exception as exc:  # the site's own page for nothing: no signature then
+                probe = parse_article(page, self.profile)
+            except Exception as exc:  # the site's own page for nothing: its title then
                 self.logger.error(
                     "%s: the probe's answer could not be read: %s", response.url, _why(exc)
                 )
                 probe = Article()
-            self.not_found_page = NotFoundPage.of(probe)
+            title = page.selector.xpath("string(//title)").get("")
+            refused = page_drop(page, probe, self.profile.article_rules)
+            if refused is None or refused.reason in LEARNED_DROPS:
+                self.not_found_page = NotFoundPage.of(probe, title)
+            else:  # a block or a bot check answered: it says nothing of missing articles
+                self.logger.warning(
+                    "%s: the soft-404 probe met a %s (%s)",
+                    response.url,
+                    refused.reason,
+                    refused.detail,
+                )
             if self.not_found_page is not None:
                 self.logger.info(
                     "%s answers a missing article with %r and HTTP 200: such pages are dropped",
                     self.profile.key,
-                    probe.title,
+                    probe.title or title,
                 )
         self._inc(f"dvcrawl/soft404_probe/{'soft' if self.not_found_page else 'honest'}")
         self._frontier.probe_done()
