@@ -246,7 +246,9 @@ def text_key(text: str) -> str:
     included) collapsed to single spaces. Casefolding happens before tone canonicalisation so
     the key is idempotent: ``text_key(text_key(s)) == text_key(s)``.
     """
-    key = _key_once(text)
+    key, stable = _key_round(text)
+    if stable:
+        return key
     for _ in range(_MAX_EXTRA_ROUNDS):
         again = _key_once(key)
         if again == key:
@@ -379,11 +381,40 @@ def _canonical_word(word: str) -> str:
 
 
 def _key_once(text: str) -> str:
-    key = clean_text(text)
-    key = unicodedata.normalize("NFKC", key).casefold()
-    key = unicodedata.normalize("NFKC", key)
-    # canonical_tones word by word, on the words split at any whitespace at once (retoning
-    # never touches whitespace, and NFKC left the key in NFC).
-    words = key.split()
-    key = " ".join(words if key.isascii() else map(_canonical_token, words))
-    return _PUNCT_RE.sub(lambda match: _PUNCT_FOLD[match.group()], key)
+    return _key_round(text)[0]
+
+
+def _key_round(text: str) -> tuple[str, bool]:
+    """One round of the key, and whether a second round is sure to leave it as it is.
+
+    Every step after cleaning acts on each whitespace-separated word alone (a space composes
+    with nothing, casefolding and the folds are per character), so on clean text one round is
+    the words' keys joined by spaces, and it is stable when each word's key is.
+    """
+    words = _folded_case(clean_text(text)).split()
+    keyed = list(map(_key_word, words))
+    key = " ".join([word_key for word_key, _ in keyed])
+    return key, all(stable for _, stable in keyed) and _is_clean(key)
+
+
+def _folded_case(text: str) -> str:
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _fold_word(word: str) -> str:
+    """canonical_tones and the punctuation folds of one word (NFKC left it in NFC)."""
+    if not word.isascii():
+        word = _canonical_token(word)
+    return _PUNCT_RE.sub(_fold_punctuation, word)
+
+
+def _fold_punctuation(match: re.Match[str]) -> str:
+    return _PUNCT_FOLD[match.group()]
+
+
+@lru_cache(maxsize=1 << 17)
+def _key_word(word: str) -> tuple[str, bool]:
+    """A word's key, and whether the key's next round leaves that key as it is."""
+    word_key = _fold_word(word)
+    again = " ".join(map(_fold_word, _folded_case(word_key).split()))
+    return word_key, again == word_key

@@ -11,7 +11,7 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from dvcrawl.text import clean_text
+from dvcrawl.text import clean_text, text_key
 from dvcrawl.text import normalize as text_normalize
 from dvcrawl.text.normalize import nfc
 
@@ -91,3 +91,40 @@ def test_clean_text_is_every_step_applied(text: str) -> None:
 def test_clean_text_gives_clean_text_back_as_is() -> None:
     line = "Ban Dân vận Tỉnh ủy “Lâm Giang”: 1.500 m² – tổng kết.\nĐoạn hai."
     assert clean_text(line) is line
+
+
+def _key_by_whole_rounds(text: str) -> str:
+    """``text_key`` as rounds over the whole string until one changes nothing."""
+
+    def key_once(text: str) -> str:
+        key = unicodedata.normalize("NFKC", clean_text(text)).casefold()
+        key = unicodedata.normalize("NFKC", key)
+        key = " ".join(map(text_normalize.canonical_tones, key.split()))
+        return text_normalize._PUNCT_RE.sub(lambda m: text_normalize._PUNCT_FOLD[m.group()], key)
+
+    key = key_once(text)
+    for _ in range(text_normalize._MAX_EXTRA_ROUNDS):
+        again = key_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+# Pieces whose key changes again in a second round: compatibility forms that decompose to a
+# space and a mark, casefolds that NFKC changes, entities written twice, ligatures, dashes.
+KEY_PIECES = [
+    *CLEANING_PIECES,
+    *["\u00a8", "\u00b4", "\u1fbd", "\u0345", "\u1e9e", "ß", "ﬁ", "ǅ", "İ", "Ⅻ", "㎏", "①"],
+    *["“", "”", "‘", "’", "`", "–", "—", "…", "&amp;amp;#7879;", "&#160;", "&#8230;"],
+    *["Hoà", "thuỷ", "qúy", "ngòai", "ĐẢNG", "Ǆ", "\u0130i", "ΐ", "ﬀ"],
+]
+key_text = st.lists(st.sampled_from(KEY_PIECES), max_size=40).map("".join)
+
+
+@given(st.one_of(st.text(), key_text))
+@example("Hoà  bình\n“Thuỷ”")
+@example("\u00a8a")
+@example("&amp;amp;#7879;")
+def test_text_key_is_whole_rounds_until_stable(text: str) -> None:
+    assert text_key(text) == _key_by_whole_rounds(text)
