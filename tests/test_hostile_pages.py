@@ -58,7 +58,7 @@ from dvcrawl.storage.search_ddl import SEARCH_TEXT_LIMIT
 from dvcrawl.text import fold_diacritics
 
 PROFILE = adhoc_profile("nukeviet", ["http://nukeviet.test/"], key="nukeviet.test")
-CAPTURE = Path(__file__).parents[2] / "shared" / "captures" / "nukeviet-dev"
+CAPTURE = Path(__file__).parent / "fixtures" / "captures" / "nukeviet-dev"
 QUIET = ("--delay", "0", "--progress", "0", "--no-warc")
 
 
