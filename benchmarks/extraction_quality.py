@@ -79,7 +79,18 @@ from dvcrawl.storage.repository import article_row
 from dvcrawl.text import VIETNAM_TZ, decode_html_with_source
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-DEFAULT_CAPTURE: Final = ROOT.parent / "shared" / "captures" / "nukeviet-dev"
+# The shared capture beside the checkout, else the project's own copy of it.
+DEFAULT_CAPTURE: Final = next(
+    (
+        folder
+        for folder in (
+            ROOT.parent / "shared" / "captures" / "nukeviet-dev",
+            ROOT / "tests" / "fixtures" / "captures" / "nukeviet-dev",
+        )
+        if folder.is_dir()
+    ),
+    ROOT / "tests" / "fixtures" / "captures" / "nukeviet-dev",
+)
 DEFAULT_PUBLIC: Final = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
 FAMILY: Final = "nukeviet"
 # A fetch time after every article of the capture, so no date reads as "in the future".
