@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 ARTICLE_WORDS = 50
 # Notices are a line or two; a longer heading or alert is read only this far.
 NOTICE_CHARS = 300
+# A page whose whole text (menus and footer included) is this short is a notice page at
+# most: read whole, wherever it prints its message (a bare <div>, a table cell).
+NOTICE_PAGE_CHARS = 1500
+PAGE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 # NukeViet prints a "JavaScript is off" alert in <noscript> on every page: not a notice.
 NOTICE_ELEMENTS = (
     "(//title | //h1 | //h2 | //h3 | //*[@role='alert']"
@@ -195,6 +199,9 @@ def _notice_texts(page: Page, article: Article) -> Iterator[str]:
     if article.title:
         yield article.title
     yield from article.body
+    page_text = " ".join(page.selector.xpath(PAGE_TEXT).getall())
+    if len(page_text) <= NOTICE_PAGE_CHARS:
+        yield page_text
 
 
 def _bounded_text(parts: Iterable[str | bytes]) -> str:
