@@ -21,9 +21,9 @@ LAYOUT_ALARM_MIN_PAGES = 4
 NOT_ARTICLE_ALARM_SHARE = 0.5
 # Errors by kind, each counted once: what the crawl's stats count them under.
 HTTP_ERRORS = "httperror/response_ignored_status_count/"
-DOWNLOAD_ERRORS = "dvcrawl/download_failed/"
+DOWNLOAD_FAILED = "dvcrawl/download_failed/"
 SPIDER_ERRORS = "spider_exceptions/"
-LISTING_ERRORS = "dvcrawl/listing_failed/"
+LISTING_FAILED = "dvcrawl/listing_failed/"
 # robots.txt is fetched by Scrapy's middleware, which counts its failures by class:
 # "robotstxt/exception_count/<class 'twisted.internet.error.DNSLookupError'>".
 ROBOTS_ERRORS = "robotstxt/exception_count/"
@@ -78,17 +78,17 @@ def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
     duplicates += dropped.get("StoreConflict", 0)
     reasons = {
         "http": _by_reason(stats, HTTP_ERRORS),
-        "download": _by_reason(stats, DOWNLOAD_ERRORS) | _robots_errors(stats),
+        "download": _by_reason(stats, DOWNLOAD_FAILED) | _robots_errors(stats),
         # Scrapy counts each spider exception twice: in all (count) and by class.
         "spider": {k: v for k, v in _by_reason(stats, SPIDER_ERRORS).items() if k != "count"}
-        | {f"listing:{k}": v for k, v in _by_reason(stats, LISTING_ERRORS).items()},
+        | {f"listing:{k}": v for k, v in _by_reason(stats, LISTING_FAILED).items()},
         "pipeline": {},
     }
     error_kinds: dict[str, int] = {
         "http": stats.get("httperror/response_ignored_count", 0),
         "download": sum(reasons["download"].values()),
         "spider": stats.get(SPIDER_ERRORS + "count", 0)
-        + sum(_by_reason(stats, LISTING_ERRORS).values()),
+        + sum(_by_reason(stats, LISTING_FAILED).values()),
         "pipeline": stats.get("dvcrawl/item_errors", 0),
     }
     errors = sum(error_kinds.values())

@@ -109,6 +109,13 @@ PAGE_DROPS: dict[str, type[InvalidArticle]] = {
 NOT_ARTICLE_DROPS = tuple(
     name for name, drop in PAGE_DROPS.items() if issubclass(drop, NotAnArticle)
 )
+# Of those, the site's own word that no article stands at the address (not a block, not
+# a bot check, which say nothing of what the site holds).
+NO_ARTICLE_HERE_DROPS = tuple(
+    name
+    for name, drop in PAGE_DROPS.items()
+    if issubclass(drop, NotAnArticle) and not drop.transient
+)
 
 
 def validate_article(article: Article) -> Article:

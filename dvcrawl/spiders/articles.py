@@ -39,12 +39,14 @@ from dvcrawl.discovery.soft404 import NotFoundPage
 from dvcrawl.discovery.walk import ListingWalk, WalkEnd
 from dvcrawl.items import Article, ArticleFailure, ArticleGone, FrontierUpdate, PageDrop
 from dvcrawl.middlewares import OverSizeLimit
+from dvcrawl.outcomes import DOWNLOAD_FAILED, LISTING_FAILED
 from dvcrawl.parsing import parse_article
 from dvcrawl.parsing.extracted import extract_article_page, extract_listing_page
 from dvcrawl.parsing.listing import absolute_url
 from dvcrawl.parsing.not_article import page_drop
 from dvcrawl.parsing.page import page_from_response, response_headers
 from dvcrawl.pipelines.store import ArchiveView, crawl_mode
+from dvcrawl.pipelines.validate import NO_ARTICLE_HERE_DROPS
 from dvcrawl.sites import FAMILIES, UNDETECTED, adhoc_profile, get_site, with_seeds
 from dvcrawl.sites.profile import SiteProfile
 from dvcrawl.storage.repository import REDIRECTED_AWAY, TAKEN_DOWN, ArchiveIndex
@@ -86,14 +88,7 @@ SpiderOutput = Article | ArticleGone | ArticleFailure | FrontierUpdate | Request
 ARTICLE_BACKLOG = 64
 # Drops that say the page was no article (its section may serve none at all); a block or
 # a bot check says nothing of the section.
-NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", "SoftNotFound", "EmptyArticle")
-# Failed fetches (after Scrapy's retries) by what failed; HTTP errors are Scrapy's own
-# httperror/* counts.
-DOWNLOAD_FAILED = "dvcrawl/download_failed/"
-# Listing pages whose extraction raised, by exception class.
-LISTING_FAILED = "dvcrawl/listing_failed/"
-# What the soft-404 probe's answer may be to be learned as the site's "not found" page.
-LEARNED_DROPS = ("SoftNotFound", "EmptyArticle")
+SECTION_NOT_ARTICLE_DROPS = ("MissingTitle", "MissingBody", *NO_ARTICLE_HERE_DROPS)
 # The finish reason of a crawl whose front door matched no platform family.
 NO_FAMILY = "no_family_detected"
 
@@ -597,7 +592,7 @@ class ArticlesSpider(Spider):
                 probe = Article()
             title = page.selector.xpath("string(//title)").get("")
             refused = page_drop(page, probe, self.profile.article_rules)
-            if refused is None or refused.reason in LEARNED_DROPS:
+            if refused is None or refused.reason in NO_ARTICLE_HERE_DROPS:
                 self.not_found_page = NotFoundPage.of(probe, title)
             else:  # a block or a bot check answered: it says nothing of missing articles
                 self.logger.warning(
@@ -785,7 +780,7 @@ class ArticlesSpider(Spider):
         if not isinstance(item, Article) or not item.url or self.frontier is None:
             return
         if isinstance(exception, DropItem):
-            is_article = type(exception).__name__ not in NOT_ARTICLE_DROPS
+            is_article = type(exception).__name__ not in SECTION_NOT_ARTICLE_DROPS
             self.frontier.article_outcome(item.url, is_article=is_article)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
