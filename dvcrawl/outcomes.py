@@ -69,26 +69,22 @@ def outcome_counts(stats: dict[str, Any]) -> dict[str, Any]:
     ``download/DownloadTimeoutError``, ``spider/RecursionError``, ``spider/listing:…`` for
     a listing page that could not be read); ``errors`` is their sum.
     """
-    dropped = {
-        key.removeprefix(DROP_PREFIX): value
-        for key, value in stats.items()
-        if key.startswith(DROP_PREFIX)
-    }
+    dropped = _by_reason(stats, DROP_PREFIX)
     duplicates = sum(n for reason, n in dropped.items() if reason.startswith("Duplicate"))
     duplicates += dropped.get("StoreConflict", 0)
+    listings_failed = _by_reason(stats, LISTING_FAILED)
     reasons = {
         "http": _by_reason(stats, HTTP_ERRORS),
         "download": _by_reason(stats, DOWNLOAD_FAILED) | _robots_errors(stats),
         # Scrapy counts each spider exception twice: in all (count) and by class.
         "spider": {k: v for k, v in _by_reason(stats, SPIDER_ERRORS).items() if k != "count"}
-        | {f"listing:{k}": v for k, v in _by_reason(stats, LISTING_FAILED).items()},
+        | {f"listing:{k}": v for k, v in listings_failed.items()},
         "pipeline": {},
     }
     error_kinds: dict[str, int] = {
         "http": stats.get("httperror/response_ignored_count", 0),
         "download": sum(reasons["download"].values()),
-        "spider": stats.get(SPIDER_ERRORS + "count", 0)
-        + sum(_by_reason(stats, LISTING_FAILED).values()),
+        "spider": stats.get(SPIDER_ERRORS + "count", 0) + sum(listings_failed.values()),
         "pipeline": stats.get("dvcrawl/item_errors", 0),
     }
     errors = sum(error_kinds.values())
